@@ -1,0 +1,452 @@
+"""The analysts' annotation files, read and checked: entities and claims.
+
+``kb/annotations/entities*.yaml`` lists entities; ``kb/annotations/claims-*.yaml`` lists the claims
+read from one source document; ``kb/background/*.yaml`` lists background knowledge. Every entry is
+checked here against the ontology and the source text; the first problem stops the load with the
+file, the line and the reason (unknown key, dangling id, a quote that is not in the passage...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orbat import ontology
+from orbat.ids import digest, slug
+from orbat.paths import ANNOTATIONS_DIR, BACKGROUND_DIR, SOURCES_DIR
+from orbat.sources import Document, Passage, load_documents
+from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
+
+RELIABILITY_GRADES = "ABCDEF"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+BACKGROUND_ASSERTER = "orbat-analysts"
+
+
+@dataclass(frozen=True)
+class Geo:
+    lat: float
+    lon: float
+    precision_km: float
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kinds: tuple[str, ...]
+    label: str
+    aliases: tuple[str, ...] = ()
+    echelon: str | None = None
+    reliability: str | None = None
+    reliability_basis: str | None = None
+    geo: Geo | None = None
+    located_in: tuple[str, ...] = ()
+    description: str | None = None
+    where: str = "?"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    passage: Passage
+    quote: str
+    start: int  # offset in the document text
+    end: int
+
+
+@dataclass(frozen=True)
+class ValidTime:
+    text: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    document: Document | None  # None for background knowledge
+    subject: str
+    relation: ontology.Relation
+    object: str | None
+    value: int | float | str | None
+    evidence: tuple[Evidence, ...]
+    asserted_by: str
+    cites: tuple[str, ...]
+    status: str
+    credibility: int
+    report_date: dt.date | None
+    hedge: str | None
+    count: int | None = None
+    quantity_text: str | None = None
+    distance_km: float | None = None
+    valid_time: ValidTime | None = None
+    equipment: str | None = None
+    basis: str | None = None
+    note: str | None = None
+    where: str = "?"
+
+
+@dataclass
+class Annotations:
+    """Everything the analysts wrote down, checked."""
+
+    documents: list[Document]
+    entities: dict[str, Entity]
+    claims: list[Claim] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- entities
+
+_ENTITY_KEYS = (
+    ["id", "kind", "label"],
+    ["aliases", "echelon", "reliability", "reliability_basis", "geo", "located_in", "description"],
+)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _entity(entry: Any, fallback: str) -> Entity:
+    if not isinstance(entry, Mapping):
+        raise AnnotationError(where_of(entry, fallback), "an entity must be a mapping")
+    check_keys(entry, *_ENTITY_KEYS)
+    where = entry.where
+    entity_id = str(entry["id"])
+    if not ID_PATTERN.match(entity_id):
+        raise AnnotationError(where, f"id {entity_id!r} is not a lower-case slug")
+    classes = ontology.entity_classes()
+    kinds = tuple(str(k) for k in _as_list(entry["kind"]))
+    for kind in kinds:
+        if kind not in classes:
+            raise AnnotationError(where, f"unknown kind {kind!r} (known: {', '.join(sorted(classes))})")
+    echelon = entry.get("echelon")
+    if echelon is not None and echelon not in ontology.echelons():
+        raise AnnotationError(
+            where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})"
+        )
+    reliability = entry.get("reliability")
+    if reliability is not None and (len(str(reliability)) != 1 or reliability not in RELIABILITY_GRADES):
+        raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
+    geo = entry.get("geo")
+    point = None
+    if geo is not None:
+        if not isinstance(geo, Mapping):
+            raise AnnotationError(where, "geo must be a mapping {lat, lon, precision_km}")
+        check_keys(geo, ["lat", "lon", "precision_km"], [])
+        lat, lon = float(geo["lat"]), float(geo["lon"])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise AnnotationError(geo.where, f"coordinates out of range: lat {lat}, lon {lon}")
+        point = Geo(lat, lon, float(geo["precision_km"]))
+    return Entity(
+        id=entity_id,
+        kinds=kinds,
+        label=str(entry["label"]),
+        aliases=tuple(str(a) for a in _as_list(entry.get("aliases"))),
+        echelon=echelon,
+        reliability=reliability,
+        reliability_basis=entry.get("reliability_basis"),
+        geo=point,
+        located_in=tuple(str(p) for p in _as_list(entry.get("located_in"))),
+        description=entry.get("description"),
+        where=where,
+    )
+
+
+def load_entities(paths: list[Path]) -> dict[str, Entity]:
+    entities: dict[str, Entity] = {}
+    for path in paths:
+        data = load_yaml(path) or []
+        if not isinstance(data, list):
+            raise AnnotationError(str(path), "an entities file must be a list of entries")
+        for entry in data:
+            entity = _entity(entry, str(path))
+            if entity.id in entities:
+                raise AnnotationError(
+                    entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})"
+                )
+            entities[entity.id] = entity
+    for entity in entities.values():
+        for place in entity.located_in:
+            if place not in entities:
+                raise AnnotationError(entity.where, f"located_in refers to unknown entity {place!r}")
+    return entities
+
+
+def commenter_entities(documents: list[Document], known: dict[str, Entity]) -> dict[str, Entity]:
+    """Entities for the printed authors of comments that the entity files do not list."""
+    found: dict[str, Entity] = {}
+    for document in documents:
+        for passage in document.passages:
+            author = passage.author
+            if author and author not in known and author not in found:
+                found[author] = Entity(
+                    id=author,
+                    kinds=("Commenter",),
+                    label=passage.author_as_printed,
+                    reliability="F",
+                    reliability_basis="A reader comment under a pseudonym; cannot be judged.",
+                    where=f"{document.path.name}:{passage.id}",
+                )
+    return found
+
+
+def unknown_author_id(document: Document, passage: Passage) -> str:
+    """A separate unknown author per passage: unknown commenters are not one person."""
+    return f"unknown-author-{slug(document.id)}-{passage.id}"
+
+
+def unknown_author_entities(documents: list[Document]) -> dict[str, Entity]:
+    found: dict[str, Entity] = {}
+    for document in documents:
+        for passage in document.passages:
+            if passage.author is None:
+                entity_id = unknown_author_id(document, passage)
+                found[entity_id] = Entity(
+                    id=entity_id,
+                    kinds=("Commenter",),
+                    label=f"unknown author of {passage.id} ({document.id})",
+                    reliability="F",
+                    reliability_basis="The comment prints no author; cannot be judged.",
+                    where=f"{document.path.name}:{passage.id}",
+                )
+    return found
+
+
+# ---------------------------------------------------------------- claims
+
+_CLAIM_KEYS = (
+    ["subject", "relation"],
+    [
+        "object", "value", "passage", "quote", "asserted_by", "cites", "status", "credibility",
+        "hedge", "count", "quantity_text", "distance_km", "valid_time", "equipment", "basis", "note",
+    ],
+)
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_FOLD)).lower()
+
+
+def _locate(quote: str, passage: Passage, where: str) -> Evidence:
+    if not quote.strip():
+        raise AnnotationError(where, "empty quote")
+    index = passage.text.find(quote)
+    if index < 0:
+        hint = ""
+        folded = _fold(passage.text)
+        at = folded.find(_fold(quote))
+        if at >= 0:
+            hint = " (it matches only after folding quotes, dashes and spaces: copy the exact characters)"
+        raise AnnotationError(where, f"quote not found verbatim in passage {passage.id}{hint}: {quote!r}")
+    start = passage.start + index
+    return Evidence(passage, quote, start, start + len(quote))
+
+
+def _ref(entities: dict[str, Entity], value: Any, key: str, where: str) -> str:
+    ref = str(value)
+    if ref not in entities:
+        raise AnnotationError(where, f"{key} refers to unknown entity {ref!r}")
+    return ref
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    raise AnnotationError(where, f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj: str, quotes: list[str]) -> str:
+    """Readable and deterministic: the same annotation always gets the same id."""
+    base = f"{passage_id}-{subject}-{relation}-{slug(obj)}"
+    return f"{base[:90]}-{digest(document_id, passage_id, subject, relation, obj, *quotes)}"
+
+
+def _claim(
+    entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str
+) -> Claim:
+    if not isinstance(entry, Mapping):
+        raise AnnotationError(where_of(entry, fallback), "a claim must be a mapping")
+    check_keys(entry, *_CLAIM_KEYS)
+    where = entry.where
+    subject = _ref(entities, entry["subject"], "subject", where)
+    relations = ontology.relations()
+    relation = relations.get(str(entry["relation"]))
+    if relation is None:
+        raise AnnotationError(
+            where, f"unknown relation {entry['relation']!r} (known: {', '.join(sorted(relations))})"
+        )
+    has_object, has_value = "object" in entry, "value" in entry
+    if relation.literal and (has_object or not has_value):
+        raise AnnotationError(where, f"{relation.name} takes a literal 'value', not an 'object'")
+    if not relation.literal and (has_value or not has_object):
+        raise AnnotationError(where, f"{relation.name} takes an entity 'object', not a 'value'")
+    obj = _ref(entities, entry["object"], "object", where) if has_object else None
+    value = entry.get("value")
+
+    statuses = ontology.statuses()
+    status = str(entry.get("status", "background" if document is None else "reported"))
+    if status not in statuses:
+        raise AnnotationError(where, f"unknown status {status!r} (known: {', '.join(statuses)})")
+    evidence: list[Evidence] = []
+    passage: Passage | None = None
+    if document is None:
+        if status != "background" or "passage" in entry or "quote" in entry:
+            raise AnnotationError(where, "background knowledge has status background, a basis, and no passage or quote")
+        if not entry.get("basis"):
+            raise AnnotationError(where, "background knowledge needs a 'basis'")
+        asserted_by = _ref(entities, entry.get("asserted_by", BACKGROUND_ASSERTER), "asserted_by", where)
+    else:
+        if status == "background":
+            raise AnnotationError(where, "background knowledge belongs in kb/background/, not in a source's claims")
+        if "passage" not in entry or "quote" not in entry:
+            raise AnnotationError(where, "a claim from a source needs 'passage' and 'quote'")
+        passage = document.passage(str(entry["passage"]))
+        if passage is None:
+            raise AnnotationError(where, f"passage {entry['passage']!r} is not in document {document.id}")
+        evidence = [_locate(str(q), passage, where) for q in _as_list(entry["quote"])]
+        default_asserter = passage.author or unknown_author_id(document, passage)
+        asserted_by = _ref(entities, entry.get("asserted_by", default_asserter), "asserted_by", where)
+    cites = tuple(_ref(entities, c, "cites", where) for c in _as_list(entry.get("cites")))
+    credibility = entry.get("credibility", 6 if document is None else None)
+    if not isinstance(credibility, int) or not 1 <= credibility <= 6:
+        raise AnnotationError(where, f"credibility must be an integer 1-6, got {credibility!r}")
+    hedge = entry.get("hedge")
+    if hedge is not None:
+        if passage is None or str(hedge) not in passage.text:
+            raise AnnotationError(where, f"hedge cue {hedge!r} is not in the passage text")
+    valid_time = None
+    if "valid_time" in entry:
+        vt = entry["valid_time"]
+        if not isinstance(vt, Mapping):
+            raise AnnotationError(where, "valid_time must be a mapping {text, from, to}")
+        check_keys(vt, [], ["text", "from", "to"])
+        valid_time = ValidTime(vt.get("text"), _date(vt.get("from"), vt.where), _date(vt.get("to"), vt.where))
+    count = entry.get("count")
+    if count is not None and not isinstance(count, int):
+        raise AnnotationError(where, f"count must be an integer, got {count!r}")
+    equipment = entry.get("equipment")
+    if equipment is not None:
+        equipment = _ref(entities, equipment, "equipment", where)
+    object_key = obj if obj is not None else str(value)
+    quotes = [e.quote for e in evidence]
+    document_id = document.id if document else "background"
+    return Claim(
+        id=claim_id(document_id, passage.id if passage else "bg", subject, relation.name, object_key, quotes),
+        document=document,
+        subject=subject,
+        relation=relation,
+        object=obj,
+        value=value,
+        evidence=tuple(evidence),
+        asserted_by=asserted_by,
+        cites=cites,
+        status=status,
+        credibility=credibility,
+        report_date=document.date if document else None,
+        hedge=str(hedge) if hedge is not None else None,
+        count=count,
+        quantity_text=entry.get("quantity_text"),
+        distance_km=float(entry["distance_km"]) if "distance_km" in entry else None,
+        valid_time=valid_time,
+        equipment=equipment,
+        basis=entry.get("basis"),
+        note=entry.get("note"),
+        where=where,
+    )
+
+
+def load_claims(
+    path: Path, documents: dict[str, Document], entities: dict[str, Entity]
+) -> list[Claim]:
+    """One claims file: ``{document: ID, claims: [...]}`` or, for background, ``{claims: [...]}``."""
+    data = load_yaml(path)
+    if not isinstance(data, Mapping):
+        raise AnnotationError(str(path), "a claims file must be a mapping with 'claims'")
+    check_keys(data, ["claims"], ["document"])
+    document = None
+    if "document" in data:
+        document = documents.get(str(data["document"]))
+        if document is None:
+            raise AnnotationError(data.where, f"unknown document {data['document']!r}")
+    return [_claim(entry, document, entities, str(path)) for entry in data["claims"] or []]
+
+
+def load_annotations(
+    sources_dir: Path = SOURCES_DIR,
+    annotations_dir: Path = ANNOTATIONS_DIR,
+    background_dir: Path = BACKGROUND_DIR,
+) -> Annotations:
+    """Read and check every annotation file; raise AnnotationError at the first problem."""
+    documents = load_documents(sources_dir)
+    entities = load_entities(sorted(annotations_dir.glob("entities*.yaml")))
+    for document in documents:
+        for key in (document.publisher, document.author):
+            if key not in entities:
+                raise AnnotationError(str(document.path), f"document refers to unknown entity {key!r}")
+        for passage in document.passages:
+            if passage.author and passage.author not in entities and passage.kind != "comment":
+                raise AnnotationError(str(document.path), f"passage {passage.id} author {passage.author!r} is unknown")
+    entities.update(commenter_entities(documents, entities))
+    entities.update(unknown_author_entities(documents))
+    by_id = {d.id: d for d in documents}
+    claims: list[Claim] = []
+    for path in sorted(annotations_dir.glob("claims*.yaml")) + sorted(background_dir.glob("*.yaml")):
+        claims.extend(load_claims(path, by_id, entities))
+    seen: dict[str, Claim] = {}
+    for claim in claims:
+        if claim.id in seen:
+            raise AnnotationError(claim.where, f"the same claim is already at {seen[claim.id].where}")
+        seen[claim.id] = claim
+    for entity in entities.values():
+        for place in entity.located_in:
+            claims.append(_containment_claim(entity, place))
+    return Annotations(documents=documents, entities=entities, claims=claims)
+
+
+def _containment_claim(entity: Entity, place: str) -> Claim:
+    """An entity's ``located_in`` is background knowledge, recorded as a background claim."""
+    relation = ontology.relations()["locatedIn"]
+    return Claim(
+        id=claim_id("background", "bg", entity.id, relation.name, place, []),
+        document=None,
+        subject=entity.id,
+        relation=relation,
+        object=place,
+        value=None,
+        evidence=(),
+        asserted_by=BACKGROUND_ASSERTER,
+        cites=(),
+        status="background",
+        credibility=1,
+        report_date=None,
+        hedge=None,
+        basis="Gazetteer knowledge of the annotators (entities file, located_in).",
+        where=entity.where,
+    )
+
+
+def main() -> None:
+    """Check the annotation files and print a summary (``python -m orbat.annotations``)."""
+    import collections
+    import sys
+
+    try:
+        annotations = load_annotations()
+    except AnnotationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from exc
+    by_file = collections.Counter(c.where.split(":")[0] for c in annotations.claims)
+    print(f"{len(annotations.entities)} entities, {len(annotations.claims)} claims")
+    for name, count in sorted(by_file.items()):
+        print(f"  {name}: {count}")
+
+
+if __name__ == "__main__":
+    main()

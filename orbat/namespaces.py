@@ -1,0 +1,48 @@
+"""IRI namespaces of the knowledge base: the ontology's, and the ones minted for data."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+BASE = "https://w3id.org/orbat/"
+ORB = Namespace(BASE + "ontology#")
+ECH = Namespace(BASE + "echelon/")
+STATUS = Namespace(BASE + "status/")
+ID = Namespace(BASE + "id/")
+CLAIM = Namespace(BASE + "claim/")
+SOURCE = Namespace(BASE + "source/")
+GRAPH = Namespace(BASE + "graph/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+GEOF = Namespace("http://www.opengis.net/def/function/geosparql/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+UOM_METRE = "http://www.opengis.net/def/uom/OGC/1.0/metre"
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+BACKGROUND_GRAPH = GRAPH["background"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+PREFIXES = {
+    "orb": str(ORB),
+    "ech": str(ECH),
+    "st": str(STATUS),
+    "id": str(ID),
+    "claim": str(CLAIM),
+    "src": str(SOURCE),
+    "graph": str(GRAPH),
+    "geo": str(GEO),
+    "geof": str(GEOF),
+    "prov": str(PROV),
+    "time": str(TIME),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def source_graph(document_id: str) -> str:
+    """The named graph that holds what one source document says."""
+    return str(GRAPH[f"source/{document_id}"])
