@@ -1,0 +1,76 @@
+"""The store interface every part of orbat talks to.
+
+Two implementations keep the same contract (tests/test_store_contract.py): the embedded
+pyoxigraph store, and a client of any SPARQL 1.1 Protocol + Graph Store Protocol server, so a
+deployment that outgrows one machine swaps the store without touching queries, API or CLI.
+
+Contract:
+- queries see the union of all named graphs as their default graph;
+- parameters are bound as RDF terms (``$name`` in the query text), never pasted as text;
+- every write (update, load, replace) is atomic: when it fails, the store is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol, Union
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+)
+
+Term = Union[NamedNode, BlankNode, Literal]
+QueryResult = Union[QuerySolutions, QueryBoolean, Iterator[Triple]]
+
+
+class StoreError(Exception):
+    """A store refused a request; ``status`` says whose fault (400 bad input, 503 unavailable)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TripleStore(Protocol):
+    """Query, update, load and dump per named graph."""
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; ``$name`` variables are replaced by ``bindings[name]``."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update atomically."""
+        ...
+
+    def load(self, data: bytes, format: RdfFormat, graph: str | None = None, *, replace: bool = False) -> int:
+        """Add (or with ``replace`` put) RDF into a named graph, or quads into their graphs; atomic."""
+        ...
+
+    def dump(self, format: RdfFormat, graph: str | None = None) -> bytes:
+        """Serialize one named graph, or every graph as quads (TriG / N-Quads)."""
+        ...
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs that hold triples."""
+        ...
+
+    def drop(self, graph: str | None = None) -> None:
+        """Remove one named graph, or everything."""
+        ...
+
+    def __len__(self) -> int:
+        """The number of quads."""
+        ...

@@ -1,0 +1,212 @@
+"""Annotations to RDF: one named graph per source document, one for background knowledge.
+
+Every claim becomes an n-ary claim node (subject, relation, object or value, qualifiers, evidence,
+asserter, status, credibility) and, beside it, the plain triple it states, in the graph of the
+source that states it. Background knowledge (entity descriptions, coordinates, containment,
+well-known memberships) goes to the background graph. No blank nodes: every node has an IRI
+derived from the claim or entity id, so rebuilding gives the same triples and byte-identical exports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from orbat import ontology
+from orbat.annotations import Annotations, Claim, Entity, Evidence, unknown_author_id
+from orbat.namespaces import (
+    BACKGROUND_GRAPH,
+    CLAIM,
+    ECH,
+    GEO,
+    ID,
+    ORB,
+    PROV,
+    SOURCE,
+    STATUS,
+    TIME,
+    source_graph,
+)
+from orbat.sources import Document, Passage
+
+WKT = GEO.wktLiteral
+GRID_DEGREES = 1
+
+
+def grid_cell(lat: float, lon: float) -> str:
+    """The key of the one-degree cell holding a point: the index behind radius queries."""
+    return f"{math.floor(lat / GRID_DEGREES)}:{math.floor(lon / GRID_DEGREES)}"
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    return ID[entity_id]
+
+
+def passage_iri(document: Document, passage: Passage) -> URIRef:
+    return SOURCE[f"{document.id}/{passage.id}"]
+
+
+def _entity_triples(graph: Graph, entity: Entity) -> None:
+    node = entity_iri(entity.id)
+    classes = ontology.entity_classes()
+    for kind in entity.kinds:
+        graph.add((node, RDF.type, classes[kind]))
+    graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
+    graph.add((node, RDFS.label, Literal(entity.label, lang="en")))
+    for alias in entity.aliases:
+        if alias != entity.label:
+            graph.add((node, SKOS.altLabel, Literal(alias)))
+    if entity.description:
+        graph.add((node, DCTERMS.description, Literal(entity.description, lang="en")))
+    if entity.echelon:
+        graph.add((node, ORB.echelon, ECH[entity.echelon]))
+    if entity.reliability:
+        graph.add((node, ORB.reliability, Literal(entity.reliability)))
+    if entity.reliability_basis:
+        graph.add((node, ORB.basis, Literal(entity.reliability_basis, lang="en")))
+    if entity.geo:
+        geometry = URIRef(f"{node}/geometry")
+        lat, lon = entity.geo.lat, entity.geo.lon
+        graph.add((node, GEO.hasGeometry, geometry))
+        graph.add((geometry, RDF.type, GEO.Geometry))
+        graph.add((geometry, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=WKT)))
+        graph.add((geometry, ORB.latitude, Literal(str(lat), datatype=XSD.decimal)))
+        graph.add((geometry, ORB.longitude, Literal(str(lon), datatype=XSD.decimal)))
+        graph.add((geometry, ORB.precisionKm, Literal(str(entity.geo.precision_km), datatype=XSD.decimal)))
+        graph.add((geometry, ORB.gridCell, Literal(grid_cell(lat, lon))))
+        graph.add((geometry, ORB.status, STATUS.background))
+
+
+def _document_triples(graph: Graph, document: Document) -> None:
+    node = SOURCE[document.id]
+    graph.add((node, RDF.type, ORB.SourceDocument))
+    graph.add((node, DCTERMS.identifier, Literal(document.id)))
+    graph.add((node, DCTERMS.title, Literal(document.title)))
+    graph.add((node, DCTERMS.publisher, entity_iri(document.publisher)))
+    graph.add((node, DCTERMS.creator, entity_iri(document.author)))
+    graph.add((node, DCTERMS.date, Literal(document.date)))
+    graph.add((node, DCTERMS.source, Literal(document.path.name)))
+    if document.date_basis:
+        graph.add((node, ORB.dateBasis, Literal(document.date_basis, lang="en")))
+    graph.add((node, ORB.text, Literal(document.text)))
+    for passage in document.passages:
+        p = passage_iri(document, passage)
+        graph.add((p, RDF.type, ORB.Passage))
+        graph.add((p, DCTERMS.identifier, Literal(passage.id)))
+        graph.add((p, DCTERMS.isPartOf, node))
+        graph.add((p, ORB.ordinal, Literal(passage.number if passage.number is not None else passage.ordinal)))
+        graph.add((p, ORB.passageKind, Literal(passage.kind)))
+        graph.add((p, ORB.authorAsPrinted, Literal(passage.author_as_printed)))
+        author = passage.author or unknown_author_id(document, passage)
+        graph.add((p, DCTERMS.creator, entity_iri(author)))
+        graph.add((p, ORB.startChar, Literal(passage.start)))
+        graph.add((p, ORB.endChar, Literal(passage.end)))
+        graph.add((p, ORB.text, Literal(passage.text)))
+
+
+def claim_iri(claim: Claim) -> URIRef:
+    return CLAIM[claim.id]
+
+
+def _evidence_triples(graph: Graph, claim_node: URIRef, index: int, evidence: Evidence, document: Document) -> None:
+    node = URIRef(f"{claim_node}/evidence/{index}")
+    graph.add((claim_node, ORB.hasEvidence, node))
+    graph.add((node, RDF.type, ORB.Evidence))
+    graph.add((node, ORB.inPassage, passage_iri(document, evidence.passage)))
+    graph.add((node, ORB.quote, Literal(evidence.quote)))
+    graph.add((node, ORB.startChar, Literal(evidence.start)))
+    graph.add((node, ORB.endChar, Literal(evidence.end)))
+
+
+def plain_triple(claim: Claim) -> tuple[URIRef, URIRef, URIRef | Literal]:
+    """The simple triple a claim states, for plain SPARQL."""
+    obj: URIRef | Literal = entity_iri(claim.object) if claim.object else Literal(claim.value)
+    return entity_iri(claim.subject), claim.relation.iri, obj
+
+
+def _claim_triples(graph: Graph, claim: Claim) -> None:
+    node = claim_iri(claim)
+    subject, relation, obj = plain_triple(claim)
+    graph.add((subject, relation, obj))
+    graph.add((node, RDF.type, ORB.Claim))
+    graph.add((node, DCTERMS.identifier, Literal(claim.id)))
+    graph.add((node, ORB.subject, subject))
+    graph.add((node, ORB.relation, relation))
+    graph.add((node, ORB.value if claim.object is None else ORB.object, obj))
+    graph.add((node, ORB.assertedBy, entity_iri(claim.asserted_by)))
+    for cited in claim.cites:
+        graph.add((node, ORB.citesSource, entity_iri(cited)))
+    graph.add((node, ORB.status, STATUS[claim.status]))
+    graph.add((node, ORB.credibility, Literal(claim.credibility)))
+    graph.add((node, ORB.hedged, Literal(claim.hedge is not None)))
+    if claim.hedge:
+        graph.add((node, ORB.hedgeCue, Literal(claim.hedge)))
+    if claim.report_date:
+        graph.add((node, ORB.reportDate, Literal(claim.report_date)))
+    if claim.basis:
+        graph.add((node, ORB.basis, Literal(claim.basis, lang="en")))
+    if claim.note:
+        graph.add((node, ORB.note, Literal(claim.note, lang="en")))
+    if claim.count is not None:
+        graph.add((node, ORB["count"], Literal(claim.count)))
+    if claim.quantity_text:
+        graph.add((node, ORB.quantityText, Literal(claim.quantity_text)))
+    if claim.distance_km is not None:
+        graph.add((node, ORB.distanceKm, Literal(str(claim.distance_km), datatype=XSD.decimal)))
+    if claim.equipment:
+        graph.add((node, ORB.equipment, entity_iri(claim.equipment)))
+    if claim.valid_time:
+        vt = claim.valid_time
+        if vt.text:
+            graph.add((node, ORB.validTimeText, Literal(vt.text)))
+        if vt.start or vt.end:
+            interval = URIRef(f"{node}/valid-time")
+            graph.add((node, ORB.validDuring, interval))
+            graph.add((interval, RDF.type, TIME.Interval))
+            for prop, day, name in ((TIME.hasBeginning, vt.start, "begin"), (TIME.hasEnd, vt.end, "end")):
+                if day:
+                    instant = URIRef(f"{interval}/{name}")
+                    graph.add((interval, prop, instant))
+                    graph.add((instant, RDF.type, TIME.Instant))
+                    graph.add((instant, TIME.inXSDDate, Literal(day)))
+    if claim.document:
+        passages = {e.passage.id: e.passage for e in claim.evidence}
+        for passage in passages.values():
+            graph.add((node, PROV.wasDerivedFrom, passage_iri(claim.document, passage)))
+        for index, evidence in enumerate(claim.evidence, start=1):
+            _evidence_triples(graph, node, index, evidence, claim.document)
+
+
+def named_graphs(annotations: Annotations) -> dict[str, Graph]:
+    """The knowledge base from the annotations, by named graph IRI (ontology and inferences apart)."""
+    graphs: dict[str, Graph] = {str(BACKGROUND_GRAPH): Graph()}
+    for document in annotations.documents:
+        graph = Graph()
+        _document_triples(graph, document)
+        graphs[source_graph(document.id)] = graph
+    background = graphs[str(BACKGROUND_GRAPH)]
+    for entity in sorted(annotations.entities.values(), key=lambda e: e.id):
+        _entity_triples(background, entity)
+    for claim in annotations.claims:
+        target = graphs[source_graph(claim.document.id)] if claim.document else background
+        _claim_triples(target, claim)
+    return graphs
+
+
+def as_dataset(graphs: dict[str, Graph]) -> Dataset:
+    """The named graphs as one rdflib Dataset (for tools that want quads)."""
+    dataset = Dataset()
+    for name, graph in graphs.items():
+        target = dataset.graph(URIRef(name))
+        for triple in graph:
+            target.add(triple)
+    return dataset
+
+
+def iter_quads(graphs: dict[str, Graph]) -> Iterator[tuple[URIRef, URIRef, object, URIRef]]:
+    for name, graph in graphs.items():
+        for s, p, o in graph:
+            yield s, p, o, URIRef(name)  # type: ignore[misc]

@@ -1,0 +1,111 @@
+"""SHACL validation of the knowledge base with pySHACL, reported so a person can act on it.
+
+Each violation names the node (a claim id, an entity id), the rule that failed, the value, and
+where the node came from (annotation file and line), because "sh:minCount failed on a hash"
+helps nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from pyshacl import validate
+from rdflib import Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from orbat.paths import SHAPES_DIR
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str | None
+    message: str
+    value: str | None
+    shape: str
+    where: str | None
+
+    def __str__(self) -> str:
+        parts = [f"{self.where or '?'}: {self.focus}"]
+        if self.path:
+            parts.append(f"[{self.path}]")
+        parts.append(f"— {self.message}")
+        if self.value:
+            parts.append(f"(value: {self.value[:120]})")
+        return " ".join(parts)
+
+
+class ValidationFailed(Exception):
+    """The knowledge base violates its shapes."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = [f"{len(violations)} SHACL violation(s):"] + [f"  {v}" for v in violations[:50]]
+        if len(violations) > 50:
+            lines.append(f"  ... and {len(violations) - 50} more")
+        super().__init__("\n".join(lines))
+
+
+@cache
+def shapes_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _short(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    text = str(node)
+    for prefix in ("https://w3id.org/orbat/", "http://www.opengis.net/ont/geosparql#"):
+        if text.startswith(prefix):
+            return text.removeprefix(prefix)
+    return text
+
+
+def _owner(focus: str, locations: Mapping[str, str]) -> str | None:
+    """The annotation place of a node, or of the claim/entity it belongs to (…/evidence/1)."""
+    candidate = focus
+    while candidate:
+        if candidate in locations:
+            return locations[candidate]
+        if "/" not in candidate.split("://", 1)[-1]:
+            return None
+        candidate = candidate.rsplit("/", 1)[0]
+    return None
+
+
+def check(data: Graph, locations: Mapping[str, str] | None = None) -> list[Violation]:
+    """Validate ``data`` (which must include the ontology, for subclass targets); return violations."""
+    conforms, results, _ = validate(
+        data, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=False
+    )
+    if conforms:
+        return []
+    violations = []
+    for result in results.subjects(predicate=SH.focusNode):
+        focus = results.value(result, SH.focusNode)
+        message = results.value(result, SH.resultMessage)
+        path = results.value(result, SH.resultPath)
+        violations.append(
+            Violation(
+                focus=_short(focus) or "?",
+                path=_short(path) if isinstance(path, URIRef) else None,
+                message=str(message) if message else "constraint violated",
+                value=_short(results.value(result, SH.value)),
+                shape=_short(results.value(result, SH.sourceShape)) or "?",
+                where=_owner(str(focus), locations or {}),
+            )
+        )
+    return sorted(violations, key=lambda v: (v.where or "", v.focus, v.message))
+
+
+def require_valid(data: Graph, locations: Mapping[str, str] | None = None) -> None:
+    violations = check(data, locations)
+    if violations:
+        raise ValidationFailed(violations)
