@@ -15,6 +15,7 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.term import Node
 
+from orbat.namespaces import ID
 from orbat.paths import SHAPES_DIR
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -80,6 +81,11 @@ def _owner(focus: str, locations: Mapping[str, str]) -> str | None:
     return None
 
 
+def _is_class_check(focus: Node | None, value: Node | None) -> bool:
+    data_node = isinstance(value, URIRef) and str(value).startswith("https://w3id.org/orbat/")
+    return data_node and isinstance(focus, URIRef) and not str(focus).startswith(str(ID))
+
+
 def check(data: Graph, locations: Mapping[str, str] | None = None) -> list[Violation]:
     """Validate ``data`` (which must include the ontology, for subclass targets); return violations."""
     conforms, results, _ = validate(
@@ -90,14 +96,18 @@ def check(data: Graph, locations: Mapping[str, str] | None = None) -> list[Viola
     violations = []
     for result in results.subjects(predicate=SH.focusNode):
         focus = results.value(result, SH.focusNode)
+        value = results.value(result, SH.value)
         message = results.value(result, SH.resultMessage)
         path = results.value(result, SH.resultPath)
+        if _is_class_check(focus, value):
+            # a set-level check (focus: the class): the offending node is the value
+            focus, value = value, None
         violations.append(
             Violation(
                 focus=_short(focus) or "?",
                 path=_short(path) if isinstance(path, URIRef) else None,
                 message=str(message) if message else "constraint violated",
-                value=_short(results.value(result, SH.value)),
+                value=_short(value),
                 shape=_short(results.value(result, SH.sourceShape)) or "?",
                 where=_owner(str(focus), locations or {}),
             )
