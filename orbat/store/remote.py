@@ -4,8 +4,9 @@
 
 The server must present the union of its named graphs as the default graph (Oxigraph
 ``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``), as the embedded store does.
-Parameters are bound by replacing ``$name`` tokens with the term's escaped N-Triples form;
-parameters are never projected, so this only ever touches term positions.
+Parameters are bound by replacing ``$name`` tokens in the query body with the term's escaped
+N-Triples form (the term, not the user's text); the projection names them ``?name``, which this
+leaves alone, so a remote answer shows them unbound where the embedded store echoes them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,237 @@
+"""Named queries: the SPARQL files of ``queries/``, their headers, and safe parameter binding.
+
+Each file opens with a comment block::
+
+    # name: near
+    # title: Who is positioned at or near a place
+    # description: ... (continued on indented comment lines)
+    # param: place entity — the place, by name, alias or id
+    # param: radius_km decimal = 50 [0..150] — search radius in kilometres
+
+A parameter is written ``$name`` in the query body and projected as ``?name`` by the outermost
+SELECT (pyoxigraph's SEP-0007 substitution requires it; the answer echoes the bound value). Values
+reach the query only as RDF terms (pyoxigraph substitutions, or the escaped term for a remote
+store); a type ending in ``?`` is optional and stays unbound when not given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions
+
+from orbat import ontology
+from orbat.names import NameIndex
+from orbat.namespaces import SOURCE
+from orbat.paths import QUERIES_DIR
+from orbat.store.base import Term, TripleStore
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("entity", "document", "relation", "string", "integer", "decimal", "boolean", "date")
+_PARAM = re.compile(
+    r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>[a-z]+)(?P<optional>\?)?"
+    r"(?:\s*=\s*(?P<default>\S+))?(?:\s*\[(?P<min>-?[\d.]+)\.\.(?P<max>-?[\d.]+)\])?\s*(?:—|--)\s*(?P<description>.+)$"
+)
+
+
+class QueryError(ValueError):
+    """A named query or one of its parameters is wrong; ``status`` 404 unknown name, 400 bad value."""
+
+    def __init__(self, message: str, status: int = 400, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.suggestions = suggestions or []
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    description: str
+    required: bool
+    default: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    sparql: str
+    path: Path
+
+
+def parse_header(path: Path) -> NamedQuery:
+    """Read the comment block of a query file; malformed headers are errors, not guesses."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    params: list[Parameter] = []
+    last: str | None = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].rstrip()
+        match = re.match(r"^ (name|title|description|param):\s*(.*)$", body)
+        if match:
+            key, value = match.groups()
+            if key == "param":
+                spec = _PARAM.match(value)
+                if not spec or spec["type"] not in PARAM_TYPES:
+                    raise QueryError(f"{path.name}: malformed parameter line {value!r}")
+                params.append(
+                    Parameter(
+                        name=spec["name"],
+                        type=spec["type"],
+                        description=spec["description"].strip(),
+                        required=spec["optional"] is None and spec["default"] is None,
+                        default=spec["default"],
+                        minimum=float(spec["min"]) if spec["min"] else None,
+                        maximum=float(spec["max"]) if spec["max"] else None,
+                    )
+                )
+                last = None
+            else:
+                fields[key] = value.strip()
+                last = key
+        elif last and body.startswith("   "):
+            fields[last] += " " + body.strip()
+    for key in ("name", "title", "description"):
+        if key not in fields:
+            raise QueryError(f"{path.name}: header lacks '# {key}:'")
+    if fields["name"] != path.stem:
+        raise QueryError(f"{path.name}: name {fields['name']!r} differs from the file name")
+    projection = re.search(r"^SELECT\b(.*?)\bWHERE\b", text, re.MULTILINE | re.DOTALL)
+    for param in params:
+        if f"${param.name}" not in text:
+            raise QueryError(f"{path.name}: parameter {param.name} is not used as ${param.name}")
+        if not projection or f"?{param.name} " not in projection.group(1) + " ":
+            raise QueryError(f"{path.name}: the outer SELECT must project parameter ?{param.name}")
+    return NamedQuery(fields["name"], fields["title"], fields["description"], tuple(params), text, path)
+
+
+@cache
+def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """The named queries, by name (only the top folder: rules/, checks/ and internal/ are not named queries)."""
+    return {q.name: q for q in (parse_header(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def get_query(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"no named query {name!r} (known: {', '.join(sorted(queries))})", status=404)
+    return queries[name]
+
+
+def _number(param: Parameter, raw: str, kind: type) -> Any:
+    try:
+        value = kind(raw)
+    except (ValueError, InvalidOperation) as exc:
+        raise QueryError(f"parameter {param.name}: {raw!r} is not a {param.type}") from exc
+    if (param.minimum is not None and value < param.minimum) or (
+        param.maximum is not None and value > param.maximum
+    ):
+        raise QueryError(f"parameter {param.name}: {raw} is outside [{param.minimum:g}, {param.maximum:g}]")
+    return value
+
+
+def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
+    """Turn a user's text into an RDF term of the parameter's type; never into query text."""
+    if param.type == "entity":
+        if names is None:
+            raise QueryError("entity parameters need a name index")
+        found = names.resolve(raw)
+        if not found:
+            suggestions = [m.id for m in names.suggest(raw)]
+            hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
+            raise QueryError(f"parameter {param.name}: no entity named {raw!r}{hint}", 404, suggestions)
+        return NamedNode(found[0].iri)
+    if param.type == "document":
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", raw):
+            raise QueryError(f"parameter {param.name}: {raw!r} is not a document id")
+        return NamedNode(str(SOURCE[raw]))
+    if param.type == "relation":
+        relation = ontology.relations().get(raw)
+        if relation is None:
+            raise QueryError(f"parameter {param.name}: unknown relation {raw!r}")
+        return NamedNode(str(relation.iri))
+    if param.type == "integer":
+        return Literal(str(_number(param, raw, int)), datatype=NamedNode(XSD + "integer"))
+    if param.type == "decimal":
+        return Literal(str(_number(param, raw, Decimal)), datatype=NamedNode(XSD + "decimal"))
+    if param.type == "boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise QueryError(f"parameter {param.name}: {raw!r} is not true or false")
+        return Literal("true" if raw.lower() in ("true", "1") else "false", datatype=NamedNode(XSD + "boolean"))
+    if param.type == "date":
+        try:
+            dt.date.fromisoformat(raw)
+        except ValueError as exc:
+            raise QueryError(f"parameter {param.name}: {raw!r} is not a date YYYY-MM-DD") from exc
+        return Literal(raw, datatype=NamedNode(XSD + "date"))
+    return Literal(raw)
+
+
+def bind(query: NamedQuery, args: dict[str, str], names: NameIndex | None) -> dict[str, Term]:
+    """Check the arguments against the header and convert them to terms."""
+    known = {p.name for p in query.parameters}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        raise QueryError(f"query {query.name} has no parameter(s) {', '.join(unknown)} (has: {', '.join(sorted(known)) or 'none'})")
+    bindings: dict[str, Term] = {}
+    for param in query.parameters:
+        raw = args.get(param.name, param.default)
+        if raw is None or raw == "":
+            if param.required:
+                raise QueryError(f"query {query.name} needs parameter {param.name} ({param.description})")
+            continue
+        bindings[param.name] = to_term(param, str(raw), names)
+    return bindings
+
+
+@dataclass
+class Table:
+    """A SELECT result as plain values: IRIs as strings, literals as Python values."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+def python_value(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, Literal):
+        datatype = term.datatype.value.removeprefix(XSD)
+        if datatype in ("integer", "int", "long", "nonNegativeInteger"):
+            return int(term.value)
+        if datatype in ("decimal", "double", "float"):
+            return float(term.value)
+        if datatype == "boolean":
+            return term.value == "true"
+        return term.value
+    return str(term)
+
+
+def table(result: QuerySolutions | QueryBoolean | Any) -> Table:
+    if isinstance(result, QueryBoolean):
+        return Table(["result"], [{"result": bool(result)}])
+    if not isinstance(result, QuerySolutions):
+        raise QueryError("named queries are SELECT or ASK queries")
+    columns = [v.value for v in result.variables]
+    return Table(columns, [{c: python_value(row[c]) for c in columns} for row in result])
+
+
+def run(store: TripleStore, name: str, args: dict[str, str], names: NameIndex | None = None) -> Table:
+    """Run a named query with user arguments: the one code path of the CLI and the API."""
+    query = get_query(name)
+    return table(store.query(query.sparql, bind(query, args, names)))
