@@ -231,7 +231,28 @@ def table(result: QuerySolutions | QueryBoolean | Any) -> Table:
     return Table(columns, [{c: python_value(row[c]) for c in columns} for row in result])
 
 
+@cache
+def internal_query(name: str) -> NamedQuery:
+    """A query of ``queries/internal/``: used by the code, not offered as a named query."""
+    return parse_header(QUERIES_DIR / "internal" / f"{name}.rq")
+
+
+def execute(
+    store: TripleStore,
+    query: NamedQuery,
+    args: dict[str, str],
+    names: NameIndex | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Table:
+    """Bind the arguments and run; ``limit``/``offset`` page an ORDER BY query (integers, not text)."""
+    sparql = query.sparql
+    if limit is not None:
+        sparql += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
+    return table(store.query(sparql, bind(query, args, names)))
+
+
 def run(store: TripleStore, name: str, args: dict[str, str], names: NameIndex | None = None) -> Table:
     """Run a named query with user arguments: the one code path of the CLI and the API."""
-    query = get_query(name)
-    return table(store.query(query.sparql, bind(query, args, names)))
+    return execute(store, get_query(name), args, names)

@@ -20,6 +20,7 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryBoolean,
+    Quad,
     QuerySolutions,
     RdfFormat,
     Triple,
@@ -59,8 +60,8 @@ class TripleStore(Protocol):
         """Add (or with ``replace`` put) RDF into a named graph, or quads into their graphs; atomic."""
         ...
 
-    def dump(self, format: RdfFormat, graph: str | None = None) -> bytes:
-        """Serialize one named graph, or every graph as quads (TriG / N-Quads)."""
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Stream the quads of one named graph, or of every graph (for exports)."""
         ...
 
     def graphs(self) -> list[str]:

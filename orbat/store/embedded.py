@@ -7,7 +7,7 @@ built from data that has already parsed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pyoxigraph import (
@@ -18,7 +18,6 @@ from pyoxigraph import (
     Store,
     Variable,
     parse,
-    serialize,
 )
 
 from orbat.store.base import QueryResult, StoreError, Term
@@ -111,13 +110,10 @@ class EmbeddedStore:
             self._store.extend(quads)
         return len(quads)
 
-    def dump(self, format: RdfFormat, graph: str | None = None) -> bytes:
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
         if graph is None:
-            if format not in QUAD_FORMATS:
-                raise StoreError(f"{format.name} holds one graph: name a graph, or use TriG or N-Quads")
-            return self._store.dump(format=format) or b""
-        quads = self._store.quads_for_pattern(None, None, None, NamedNode(graph))
-        return serialize((q.triple for q in quads), format=format) or b""
+            return (q for q in self._store if not isinstance(q.graph_name, DefaultGraph))
+        return self._store.quads_for_pattern(None, None, None, NamedNode(graph))
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))

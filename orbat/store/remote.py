@@ -12,13 +12,13 @@ leaves alone, so a remote answer shows them unbound where the embedded store ech
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import httpx
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
 
 from orbat.store.base import QueryResult, StoreError, Term
-from orbat.store.embedded import QUAD_FORMATS, parse_quads, replacement
+from orbat.store.embedded import parse_quads, replacement
 
 _TOKENS = re.compile(
     r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)"""
@@ -109,12 +109,15 @@ class RemoteStore:
             )
         return len(quads)
 
-    def dump(self, format: RdfFormat, graph: str | None = None) -> bytes:
-        if graph is None and format not in QUAD_FORMATS:
-            raise StoreError(f"{format.name} holds one graph: name a graph, or use TriG or N-Quads")
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
         params = {"graph": graph} if graph else {}
-        request = self._http.build_request("GET", self.store_url, params=params, headers={"Accept": format.media_type})
-        return self._send(request).content
+        media = RdfFormat.N_TRIPLES.media_type if graph else RdfFormat.N_QUADS.media_type
+        request = self._http.build_request("GET", self.store_url, params=params, headers={"Accept": media})
+        body = self._send(request).content
+        if graph:
+            target = NamedNode(graph)
+            return (Quad(t.subject, t.predicate, t.object, target) for t in parse(body, format=RdfFormat.N_TRIPLES))
+        return (q for q in parse(body, format=RdfFormat.N_QUADS) if not isinstance(q.graph_name, DefaultGraph))
 
     def graphs(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
