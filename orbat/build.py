@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pyoxigraph import RdfFormat
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 
 from orbat import reasoning, validation
 from orbat.annotations import Annotations, load_annotations
@@ -79,12 +79,14 @@ def _entities_by_kind(annotations: Annotations) -> dict[str, int]:
 
 
 def dataset_bytes(graphs: dict[str, Graph]) -> bytes:
-    dataset = Dataset()
+    """The named graphs as N-Quads (each graph's N-Triples with its name appended)."""
+    lines: list[bytes] = []
     for name, graph in graphs.items():
-        target = dataset.graph(URIRef(name))
-        for triple in graph:
-            target.add(triple)
-    return dataset.serialize(format="nquads", encoding="utf-8")
+        suffix = f" <{name}> .".encode()
+        for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
+            if line.strip():
+                lines.append(line.rstrip()[:-1].rstrip() + suffix)
+    return b"\n".join(lines) + b"\n"
 
 
 def compile_graphs(reason: bool = True, progress: Progress | None = None) -> tuple[dict[str, Graph], BuildReport]:

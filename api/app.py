@@ -1,0 +1,41 @@
+"""The FastAPI application factory: ``create_app(store, settings)``.
+
+The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one shared state.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from api import errors, rest, sparql
+from api.settings import Settings
+from api.state import ServiceState
+from orbat import __version__
+from orbat.names import NameIndex
+from orbat.store import TripleStore
+
+
+def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    executor = ThreadPoolExecutor(max_workers=settings.query_workers, thread_name_prefix="orbat-query")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="orbat",
+        version=__version__,
+        description="Order-of-battle knowledge base: SPARQL 1.1 endpoint at /sparql, REST API under /api.",
+        lifespan=lifespan,
+    )
+    app.state.orbat = ServiceState(store=store, settings=settings, names=NameIndex(store), executor=executor)
+    errors.install(app)
+    app.include_router(sparql.router)
+    app.include_router(rest.router)
+    return app

@@ -1,0 +1,75 @@
+"""One JSON error shape for every error: ``{"error": {"status", "message", "detail"}}``.
+
+Errors the user causes (bad parameter, unknown entity, malformed query) map to 4xx with a message
+that says what and where; anything else is a 500 and is logged, never disguised as a 400.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from orbat.queries import QueryError
+from orbat.store import StoreError
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a message for people and optional structured detail."""
+
+    def __init__(self, status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.detail = detail
+        self.headers = headers
+
+
+def error_body(status: int, message: str, detail: Any = None) -> dict[str, Any]:
+    return {"error": {"status": status, "message": message, "detail": detail}}
+
+
+def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, message, detail), status_code=status, headers=headers)
+
+
+async def _api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.message, exc.detail, exc.headers)
+
+
+async def _query_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QueryError)
+    detail = {"suggestions": exc.suggestions} if exc.suggestions else None
+    return error_response(exc.status, str(exc), detail)
+
+
+async def _store_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StoreError)
+    return error_response(exc.status, str(exc))
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"where": ".".join(str(p) for p in error.get("loc", ())), "problem": error.get("msg")}
+        for error in exc.errors()
+    ]
+    first = problems[0] if problems else {"where": "request", "problem": "invalid"}
+    return error_response(422, f"invalid request: {first['where']}: {first['problem']}", problems)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return error_response(exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(QueryError, _query_error)
+    app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

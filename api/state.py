@@ -1,0 +1,33 @@
+"""What the handlers share: the store, the settings, the name index, the query executor.
+
+Held on ``app.state`` by the factory (no module-level globals), reached through ``get_state``.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from api.settings import Settings
+from orbat.names import NameIndex
+from orbat.store import TripleStore
+
+
+@dataclass
+class ServiceState:
+    store: TripleStore
+    settings: Settings
+    names: NameIndex
+    executor: ThreadPoolExecutor
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh_names(self) -> None:
+        """Rebuild the name index after a write changed labels."""
+        self.names = NameIndex(self.store)
+
+
+def get_state(request: Request) -> ServiceState:
+    return request.app.state.orbat  # type: ignore[no-any-return]
