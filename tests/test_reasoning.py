@@ -1,0 +1,77 @@
+"""HermiT finds the seed consistent, catches an inconsistent example, and its inferences live in
+their own named graph, apart from what any source said."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, Graph, Literal
+from rdflib.namespace import SKOS
+
+from orbat.namespaces import ID, INFERRED_GRAPH, ORB
+from orbat.ontology import ontology_graph
+from orbat.reasoning import Inconsistent, infer, materialise
+from orbat.store import EmbeddedStore
+
+
+def inferred(kb: EmbeddedStore, s: str, p: str, o: str) -> bool:
+    query = f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ <{ID[s]}> <{ORB[p]}> <{o if '://' in o else ID[o]}> }} }}"
+    return bool(kb.query(query))
+
+
+def asserted_anywhere_else(kb: EmbeddedStore, s: str, p: str, o: str) -> bool:
+    query = (
+        f"ASK {{ GRAPH ?g {{ <{ID[s]}> <{ORB[p]}> <{ID[o]}> }} FILTER (?g != <{INFERRED_GRAPH}>) }}"
+    )
+    return bool(kb.query(query))
+
+
+@pytest.mark.parametrize(
+    ("subject", "prop", "obj", "axiom"),
+    [
+        ("r-plus-6", "hasMember", "hezbollah", "inverse of memberOf"),
+        ("hezbollah", "onSideOf", "r-plus-6", "memberOf is a sub-property of onSideOf"),
+        ("31st-gaab-support-units", "partOf", "russian-armed-forces", "partOf is transitive"),
+        ("31st-gaab-artillery-battalion", "partOf", "russian-airborne-forces", "partOf is transitive"),
+        ("syrian-arab-army", "alliedWith", "hezbollah", "alliedWith is symmetric"),
+        ("al-tanf", "locatedIn", "syria", "locatedIn is transitive"),
+    ],
+)
+def test_axioms_are_materialised_in_the_inferred_graph(kb: EmbeddedStore, subject: str, prop: str, obj: str, axiom: str) -> None:
+    assert inferred(kb, subject, prop, obj), axiom
+    assert not asserted_anywhere_else(kb, subject, prop, obj), "inferences are kept apart from sources"
+
+
+def test_subclass_membership_is_inferred(kb: EmbeddedStore) -> None:
+    for cls in ("NonStateArmedGroup", "ArmedActor", "Actor"):
+        assert bool(kb.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ <{ID['hezbollah']}> a <{ORB[cls]}> }} }}"))
+
+
+def test_inferred_graph_can_be_dropped_and_recomputed(kb: EmbeddedStore) -> None:
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+    before = int(next(iter(kb.query(count)))["n"].value)  # type: ignore[index,arg-type]
+    assert before > 100
+    store = EmbeddedStore()
+    store.native.extend(q for q in kb.quads() if q.graph_name.value != str(INFERRED_GRAPH))
+    assert int(next(iter(store.query(count)))["n"].value) == 0  # type: ignore[index,arg-type]
+    sources = Graph()
+    sources.parse(data=b"".join(f"{q.triple} .\n".encode() for q in store.quads()).decode(), format="nt")
+    assert len(materialise(sources)) == before
+
+
+def test_an_inconsistent_example_is_caught() -> None:
+    """A person positioned at another person: positionedAt's range makes the latter a Place, and
+    Place and Person are disjoint."""
+    graph = Graph()
+    graph += ontology_graph()
+    alice, bob = ID["alice"], ID["bob"]
+    for person in (alice, bob):
+        graph.add((person, RDF.type, ORB.Person))
+        graph.add((person, SKOS.prefLabel, Literal(person.rsplit("/", 1)[-1])))
+    graph.add((alice, ORB.positionedAt, bob))
+    with pytest.raises(Inconsistent):
+        infer(graph)
+
+
+def test_the_seed_is_consistent_and_reasoned(built: tuple[EmbeddedStore, object]) -> None:
+    _, report = built
+    assert report.reasoned and report.inferred > 100  # type: ignore[attr-defined]
