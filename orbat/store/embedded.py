@@ -93,13 +93,15 @@ class EmbeddedStore:
             return self._store.query(sparql, substitutions=substitutions, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        except RuntimeError as exc:  # evaluation errors of the query itself
+            raise StoreError(f"query failed: {exc}") from exc
 
     def update(self, sparql: str) -> None:
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"update failed: {exc}") from exc
 
     def load(self, data: bytes, format: RdfFormat, graph: str | None = None, *, replace: bool = False) -> int:

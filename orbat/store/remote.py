@@ -5,8 +5,8 @@
 The server must present the union of its named graphs as the default graph (Oxigraph
 ``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``), as the embedded store does.
 Parameters are bound by replacing ``$name`` tokens in the query body with the term's escaped
-N-Triples form (the term, not the user's text); the projection names them ``?name``, which this
-leaves alone, so a remote answer shows them unbound where the embedded store echoes them.
+N-Triples form (the term, not the user's text); a trailing VALUES clause echoes them in the
+projection (``?name``), so answers match the embedded store's SEP-0007 substitution.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ _FORM = re.compile(r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*(?P<form>SE
 
 
 def bind_parameters(sparql: str, bindings: Mapping[str, Term]) -> str:
-    """Replace ``$name`` (outside IRIs, strings and comments) by the escaped term."""
+    """Replace ``$name`` (outside IRIs, strings and comments) by the escaped term, and echo the
+    bound values through a trailing VALUES clause, as pyoxigraph's substitution does."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
@@ -35,7 +36,14 @@ def bind_parameters(sparql: str, bindings: Mapping[str, Term]) -> str:
             return match.group(0)
         return str(bindings[name])
 
-    return _TOKENS.sub(replace, sparql)
+    text = _TOKENS.sub(replace, sparql)
+    form = _FORM.match(text)
+    if bindings and form and form.group("form").upper() == "SELECT":
+        names = sorted(bindings)
+        variables = " ".join(f"?{n}" for n in names)
+        row = " ".join(str(bindings[n]) for n in names)
+        text += f"\nVALUES ({variables}) {{ ({row}) }}"
+    return text
 
 
 class RemoteStore:
