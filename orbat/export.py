@@ -81,6 +81,7 @@ def geojson(store: TripleStore) -> str:
     rows = store.query(GEOJSON_QUERY.read_text(encoding="utf-8"))
     features: list[dict[str, Any]] = []
     seen_places: set[str] = set()
+    claim_features: dict[str, dict[str, Any]] = {}
     for row in rows:  # type: ignore[union-attr]
         values = {v.value: python_value(row[v.value]) for v in rows.variables}  # type: ignore[union-attr]
         point = {"type": "Point", "coordinates": [values["lon"], values["lat"]]}
@@ -103,10 +104,16 @@ def geojson(store: TripleStore) -> str:
             )
         if values["claim"] is None:
             continue
-        features.append(
+        feature_id = f"{values['claim']}#{place}"
+        if feature_id in claim_features:  # another quote of the same claim
+            quotes = claim_features[feature_id]["properties"]["quotes"]
+            if values["quote"] not in quotes:
+                quotes.append(values["quote"])
+            continue
+        claim_features[feature_id] = feature = (
             {
                 "type": "Feature",
-                "id": f"{values['claim']}#{place}",
+                "id": feature_id,
                 "geometry": point,
                 "properties": {
                     "feature": "claim",
@@ -122,6 +129,7 @@ def geojson(store: TripleStore) -> str:
                     "source": values["source"],
                     "passage": values["passage"],
                     "quote": values["quote"],
+                    "quotes": [values["quote"]] if values["quote"] else [],
                     "reported_by": values["reportedByLabel"],
                     "date": values["date"],
                     "hedged": values["hedged"],
@@ -131,4 +139,5 @@ def geojson(store: TripleStore) -> str:
                 },
             }
         )
+        features.append(feature)
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)
