@@ -24,7 +24,7 @@ from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.export import FORMATS, export_format, write
 from orbat.names import NameIndex
-from orbat.namespaces import GRAPH
+from orbat.namespaces import graph_iri
 from orbat.queries import QueryError, Table, execute, get_query, internal_query, named_queries, parse_header
 from orbat.reasoning import Inconsistent, ReasonerUnavailable
 from orbat.store import StoreError, TripleStore
@@ -37,7 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOption = Annotated[
     Path | None,
@@ -228,13 +228,6 @@ def near(
     ]
     columns = ["actor", "relation", "location", "distance_km", "claim", "quote", "reported_by", "reliability", "credibility", "hedged"]
     _print_table(Table(columns, rows), fmt)
-
-
-def graph_iri(graph: str | None) -> str | None:
-    """Accept a full IRI or a short name: background, inferred, ontology, source/DOC."""
-    if graph is None or "://" in graph:
-        return graph
-    return str(GRAPH[graph])
 
 
 @app.command()
