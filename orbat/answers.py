@@ -6,9 +6,12 @@ returns: every relation carries its claims, and every claim its evidence and gra
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import OrderedDict
 from typing import Any
 
+from orbat import ontology
 from orbat.names import Match, NameIndex
 from orbat.namespaces import ID, SOURCE
 from orbat.queries import QueryError, Table, execute, get_query, internal_query, run
@@ -37,6 +40,36 @@ def entity_ref(match_or_iri: Match | str, label: str | None = None, names: NameI
         "label": label or (found.label if found else None),
         "kind": list(found.kinds) if found else [],
     }
+
+
+def _close(word: str, known: list[str]) -> list[str]:
+    return difflib.get_close_matches(word, known, n=5, cutoff=0.6)
+
+
+def _check_vocabulary(word: str, known: list[str], what: str) -> None:
+    """400 for a word outside a closed list (kinds, relations, statuses), with close spellings."""
+    if word not in known:
+        suggestions = _close(word, known)
+        hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
+        raise QueryError(f"unknown {what} {word!r}{hint}", status=400, suggestions=suggestions)
+
+
+def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Entities whose label or alias matches ``text`` the way analysts type it, best first.
+
+    ``kind`` is an ontology class; its subclasses count (kind=Place finds the border crossing).
+    """
+    candidates = names.search(text, None, limit=max(len(names), 1))
+    if kind:
+        classes = ontology.entity_classes()
+        _check_vocabulary(kind, sorted(classes), "kind")
+        wanted = classes[kind]
+        candidates = [
+            m for m in candidates if any(k in classes and ontology.is_subclass(classes[k], wanted) for k in m.kinds)
+        ]
+    return [
+        {"id": m.id, "label": m.label, "kind": list(m.kinds), "aliases": list(m.aliases)} for m in candidates[:limit]
+    ]
 
 
 def resolve(names: NameIndex, text: str, what: str = "entity") -> Match:
@@ -71,7 +104,17 @@ def _claim(row: dict[str, Any], subject_key: str = "subject", object_key: str = 
     }
 
 
-def group_claims(rows: list[dict[str, Any]], subject_key: str = "subject", object_key: str = "object") -> list[dict[str, Any]]:
+def _oriented(row: dict[str, Any], part: str, whole: str, inverse: str) -> dict[str, Any]:
+    """A row of a query that reads a link in both directions (memberOf / hasMember, partOf / hasPart),
+    with the claim's own subject and object: a hasPart claim's subject is the whole, not the part."""
+    if row.get("relation") == inverse:
+        return {**row, "subject": row[whole], "object": row[part]}
+    return {**row, "subject": row[part], "object": row[whole]}
+
+
+def group_claims(
+    rows: list[dict[str, Any]], subject_key: str = "subject", object_key: str = "object"
+) -> list[dict[str, Any]]:
     """One claim per id, its quotes gathered as evidence (rows come one per claim and quote)."""
     claims: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for row in rows:
@@ -157,20 +200,34 @@ def entity(store: TripleStore, names: NameIndex, entity_id: str) -> dict[str, An
 
 
 def claims(
-    store: TripleStore, names: NameIndex, filters: dict[str, str], limit: int = 50, offset: int = 0
+    store: TripleStore, names: NameIndex, filters: dict[str, str | None], limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
-    """Claims filtered by subject, relation, object, source, hedged, status; paged by claim."""
+    """Claims filtered by subject, relation, object, source, hedged, status; paged by claim.
+
+    Unknown relations and statuses are 400 (closed vocabularies); unknown subjects, objects and
+    source documents are 404 with close names, as everywhere else.
+    """
+    if limit < 1 or offset < 0:
+        raise QueryError(f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})")
     args = {k: v for k, v in filters.items() if v not in (None, "")}
+    if "status" in args:
+        _check_vocabulary(str(args["status"]), sorted(ontology.statuses()), "status")
     if "relation" in args:
+        _check_vocabulary(str(args["relation"]), sorted(ontology.relations()), "relation")
         args["family"] = args.pop("relation")
     if "source" in args:
+        document_ids = [d["id"] for d in sources(store)]
+        if args["source"] not in document_ids:
+            suggestions = _close(str(args["source"]), document_ids)
+            raise QueryError(f"no source document {args['source']!r}", status=404, suggestions=suggestions)
         args["document"] = args.pop("source")
-    table: Table = execute(store, get_query("claims"), args, names)
+    table: Table = execute(store, get_query("claims"), {k: str(v) for k, v in args.items()}, names)
     grouped = group_claims(table.rows, "subject", "o")
     return {"total": len(grouped), "limit": limit, "offset": offset, "claims": grouped[offset : offset + limit]}
 
 
 def members(store: TripleStore, names: NameIndex, alliance: str) -> dict[str, Any]:
+    """Who belongs to an alliance: each member with the claims that say so, stated or background."""
     match = resolve(names, alliance, "alliance")
     table = run(store, "alliance-members", {"alliance": match.id}, names)
     by_member: OrderedDict[str, dict[str, Any]] = OrderedDict()
@@ -178,10 +235,10 @@ def members(store: TripleStore, names: NameIndex, alliance: str) -> dict[str, An
         member = by_member.setdefault(
             row["member"], {"member": entity_ref(row["member"], row["memberLabel"], names), "rows": []}
         )
-        member["rows"].append(row)
+        member["rows"].append(_oriented(row, "member", "alliance", inverse=ORB + "hasMember"))
     result = []
     for member in by_member.values():
-        member["claims"] = group_claims(member.pop("rows"), "member", "alliance")
+        member["claims"] = group_claims(member.pop("rows"))
         statuses = {c["status"] for c in member["claims"]}
         member["stated_by_source"] = bool(statuses & {"reported", "assessed"})
         member["background_only"] = statuses == {"background"}
@@ -190,6 +247,7 @@ def members(store: TripleStore, names: NameIndex, alliance: str) -> dict[str, An
 
 
 def hierarchy(store: TripleStore, names: NameIndex, unit: str) -> dict[str, Any]:
+    """Every subunit under a unit, at any depth, with its parent and the claims that state the link."""
     match = resolve(names, unit, "unit")
     table = run(store, "unit-hierarchy", {"unit": match.id}, names)
     units: OrderedDict[str, dict[str, Any]] = OrderedDict()
@@ -203,9 +261,55 @@ def hierarchy(store: TripleStore, names: NameIndex, unit: str) -> dict[str, Any]
                 "rows": [],
             },
         )
-        item["rows"].append(row)
+        item["rows"].append(_oriented(row, "subunit", "parent", inverse=ORB + "hasPart"))
     subunits = []
     for item in units.values():
-        item["claims"] = group_claims(item.pop("rows"), "subunit", "parent")
+        item["claims"] = group_claims(item.pop("rows"))
         subunits.append(item)
     return {"unit": {"id": match.id, "label": match.label}, "subunits": subunits}
+
+
+def _document(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "iri": row["document"],
+        "title": row["title"],
+        "publisher": {"id": short(row["publisher"]), "label": row["publisherLabel"]},
+        "author": {"id": short(row["author"]), "label": row["authorLabel"]},
+        "date": row["date"],
+        "date_basis": row["dateBasis"],
+        "file": row["file"],
+        "passage_count": row["passages"],
+        "claim_count": row["claims"],
+    }
+
+
+def sources(store: TripleStore) -> list[dict[str, Any]]:
+    """The source documents, with the number of their passages and of the claims read from them."""
+    return [_document(row) for row in execute(store, internal_query("documents"), {}).rows]
+
+
+def source(store: TripleStore, document_id: str) -> dict[str, Any]:
+    """One source document and its passages in reading order, each with its offsets, its text and
+    the number of claims that quote it; 404 with close ids for an unknown document."""
+    documents = {d["id"]: d for d in sources(store)}
+    if document_id not in documents or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", document_id):
+        suggestions = _close(document_id, sorted(documents))
+        raise QueryError(f"no source document {document_id!r}", status=404, suggestions=suggestions)
+    rows = execute(store, internal_query("passages"), {"document": document_id}).rows
+    passages = [
+        {
+            "id": short(row["passage"]),
+            "identifier": row["id"],
+            "kind": row["kind"],
+            "ordinal": row["ordinal"],
+            "author_as_printed": row["authorAsPrinted"],
+            "author": {"id": short(row["author"]), "label": row["authorLabel"]} if row["author"] else None,
+            "start": row["start"],
+            "end": row["end"],
+            "text": row["text"],
+            "claim_count": row["claims"],
+        }
+        for row in rows
+    ]
+    return {**documents[document_id], "passages": passages}

@@ -8,13 +8,14 @@ the same knowledge gives byte-identical files (no timestamps; store order is sta
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from pyoxigraph import RdfFormat, Triple, serialize
 
-from orbat.namespaces import PREFIXES
+from orbat.namespaces import PREFIXES, graph_iri, graph_name
 from orbat.paths import QUERIES_DIR
 from orbat.queries import python_value
 from orbat.store.base import StoreError, TripleStore
@@ -51,6 +52,26 @@ def export_format(name: str) -> ExportFormat:
     return FORMATS[name]
 
 
+def prepare(store: TripleStore, format_name: str, graph: str | None = None) -> tuple[ExportFormat, str | None]:
+    """Check an export request before any byte is written: the format (400), the graph (IRI or short
+    name; 404 when the store has no such graph). A streamed answer cannot change its status later."""
+    fmt = export_format(format_name)
+    iri = graph_iri(graph or None)
+    if iri is not None:
+        if fmt.rdf is None:
+            raise StoreError("the GeoJSON export covers the whole knowledge base: it takes no graph")
+        if iri not in store.graphs():
+            known = ", ".join(graph_name(g) for g in store.graphs())
+            raise StoreError(f"no named graph {graph!r} (known: {known})", status=404)
+    return fmt, iri
+
+
+def filename(fmt: ExportFormat, graph: str | None = None) -> str:
+    """``orbat-<graph or all>.<ext>``, safe as a file name: ``orbat-source-DOC.trig``."""
+    name = "all" if graph is None else re.sub(r"[^A-Za-z0-9._-]+", "-", graph_name(graph)).strip("-.") or "graph"
+    return f"orbat-{name}.{fmt.extension}"
+
+
 def write(store: TripleStore, fmt: ExportFormat, output: IO[bytes], graph: str | None = None) -> None:
     """Write the knowledge base (a named graph, or the union / all graphs) to ``output``."""
     if fmt.rdf is None:
@@ -63,11 +84,11 @@ def write(store: TripleStore, fmt: ExportFormat, output: IO[bytes], graph: str |
         quads = store.quads(graph)
         serialize(quads, output, fmt.rdf, prefixes=prefixes)
         return
-    triples: Iterator[Triple]
-    if graph is None:
-        triples = store.query(UNION_QUERY)  # type: ignore[assignment]
-    else:
-        triples = (q.triple for q in store.quads(graph))
+    triples: Iterator[Triple] = (
+        store.query(UNION_QUERY)  # type: ignore[assignment]
+        if graph is None
+        else (q.triple for q in store.quads(graph))
+    )
     serialize(triples, output, fmt.rdf, prefixes=prefixes)
 
 

@@ -46,3 +46,15 @@ PREFIXES = {
 def source_graph(document_id: str) -> str:
     """The named graph that holds what one source document says."""
     return str(GRAPH[f"source/{document_id}"])
+
+
+def graph_iri(graph: str | None) -> str | None:
+    """Accept a full IRI or a short name: background, inferred, ontology, source/DOC."""
+    if graph is None or "://" in graph:
+        return graph
+    return str(GRAPH[graph])
+
+
+def graph_name(iri: str) -> str:
+    """The short name of one of our graphs (``source/DOC``), or the IRI itself for any other."""
+    return iri.removeprefix(str(GRAPH))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from orbat.ids import slug
 from orbat.paths import SOURCES_DIR
 from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
 
@@ -46,16 +47,13 @@ class Document:
     date_basis: str
     text: str
     passages: tuple[Passage, ...]
-    comment_authors: dict[str, str]
 
     def passage(self, passage_id: str) -> Passage | None:
         return next((p for p in self.passages if p.id == passage_id), None)
 
 
-def comment_author_id(document_id: str, printed: str, authors: dict[str, str]) -> str:
+def comment_author_id(printed: str, authors: dict[str, str]) -> str:
     """The entity id of a commenter: mapped explicitly, else a slug of the printed name."""
-    from orbat.ids import slug
-
     return authors.get(printed) or f"commenter-{slug(printed)}"
 
 
@@ -103,7 +101,7 @@ def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
             author = (
                 None
                 if printed == UNKNOWN_AUTHOR
-                else comment_author_id(meta["id"], printed, authors)
+                else comment_author_id(printed, authors)
             )
             passages.append(
                 Passage(
@@ -142,7 +140,6 @@ def load_document(meta_path: Path) -> Document:
     date = meta["date"]
     if not isinstance(date, dt.date):
         raise AnnotationError(where_of(meta, str(meta_path)), f"date {date!r} is not YYYY-MM-DD")
-    comments = meta.get("comments") or {}
     return Document(
         id=meta["id"],
         path=text_path,
@@ -153,7 +150,6 @@ def load_document(meta_path: Path) -> Document:
         date_basis=meta.get("date_basis", ""),
         text=text,
         passages=_segment(meta, text),
-        comment_authors=dict(comments.get("authors") or {}),
     )
 
 

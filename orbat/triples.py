@@ -10,9 +10,7 @@ derived from the claim or entity id, so rebuilding gives the same triples and by
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from orbat import ontology
@@ -194,19 +192,3 @@ def named_graphs(annotations: Annotations) -> dict[str, Graph]:
         target = graphs[source_graph(claim.document.id)] if claim.document else background
         _claim_triples(target, claim)
     return graphs
-
-
-def as_dataset(graphs: dict[str, Graph]) -> Dataset:
-    """The named graphs as one rdflib Dataset (for tools that want quads)."""
-    dataset = Dataset()
-    for name, graph in graphs.items():
-        target = dataset.graph(URIRef(name))
-        for triple in graph:
-            target.add(triple)
-    return dataset
-
-
-def iter_quads(graphs: dict[str, Graph]) -> Iterator[tuple[URIRef, URIRef, object, URIRef]]:
-    for name, graph in graphs.items():
-        for s, p, o in graph:
-            yield s, p, o, URIRef(name)  # type: ignore[misc]
