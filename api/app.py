@@ -5,9 +5,9 @@ The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 

@@ -6,6 +6,7 @@ that says what and where; anything else is a 500 and is logged, never disguised 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orbat.queries import QueryError
 from orbat.store import StoreError
+
+logger = logging.getLogger("orbat.api")
 
 
 class ApiError(Exception):
@@ -32,7 +35,9 @@ def error_body(status: int, message: str, detail: Any = None) -> dict[str, Any]:
     return {"error": {"status": status, "message": message, "detail": detail}}
 
 
-def error_response(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(error_body(status, message, detail), status_code=status, headers=headers)
 
 
@@ -55,8 +60,7 @@ async def _store_error(_: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
-        {"where": ".".join(str(p) for p in error.get("loc", ())), "problem": error.get("msg")}
-        for error in exc.errors()
+        {"where": ".".join(str(p) for p in error.get("loc", ())), "problem": error.get("msg")} for error in exc.errors()
     ]
     first = problems[0] if problems else {"where": "request", "problem": "invalid"}
     return error_response(422, f"invalid request: {first['where']}: {first['problem']}", problems)
@@ -67,9 +71,16 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
 
 
+async def _server_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: logged with its traceback, answered as a 500 in the same shape (never as a 4xx)."""
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal server error", {"type": type(exc).__name__})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _server_error)

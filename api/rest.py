@@ -1,7 +1,18 @@
-"""REST API under /api: entities, near, claims, sources, alliances, units, queries, export."""
+"""REST API under /api: entities, near, claims, sources, alliances, units, queries, export.
+
+Each URL segment has its module under ``api/routes``; this router gathers them, and the web page
+at ``/``. Handlers only shape HTTP: the answers come from ``orbat.answers``, ``orbat.queries`` and
+``orbat.export``, the same functions the CLI calls.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-router = APIRouter(prefix="/api", tags=["api"])
+from api.routes import alliances, claims, entities, export, near, page, queries, sources, units
+from api.routes.common import check_query_string
+
+router = APIRouter()
+for _module in (entities, near, claims, sources, alliances, units, queries, export):
+    router.include_router(_module.router, prefix="/api", dependencies=[Depends(check_query_string)])
+router.include_router(page.router)

@@ -1,7 +1,257 @@
-"""SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/) at /sparql."""
+"""SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/) at /sparql.
+
+- Query operation (section 2.1): GET ``?query=``, POST form (``application/x-www-form-urlencoded``)
+  and POST direct (``application/sparql-query``), with ``default-graph-uri`` / ``named-graph-uri``
+  (section 2.1.4); without them the default graph is the union of all named graphs.
+- Update operation (section 2.2): POST form ``update=`` or ``application/sparql-update``; off unless
+  the operator enabled it, then behind a bearer token (api.auth).
+- ``GET /sparql`` without a query answers the Service Description (api.service_description).
+- Answers are content-negotiated (api.negotiation), bounded in time and size (api.execution,
+  api.results); SERVICE and LOAD are refused unless allowed (api.sparql_safety).
+
+The Graph Store HTTP Protocol router (api.graph_store, /rdf-graphs) is included in this router,
+so the application factory mounts the whole SPARQL side with one ``include_router``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
+from fastapi import APIRouter, Request, Response
+from pyoxigraph import NamedNode
+
+from api import graph_store
+from api.auth import require_writer
+from api.errors import ApiError
+from api.execution import Deadline, run_limited
+from api.negotiation import BOOLEAN_OFFERS, RDF_OFFERS, SOLUTION_OFFERS, negotiate
+from api.results import Answer, run_query, serialize_triples
+from api.service_description import SD_PREFIXES, description
+from api.settings import Settings
+from api.sparql_safety import check_query, check_update, find_service, query_form
+from api.state import ServiceState, get_state
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+OFFERS_BY_FORM = {"SELECT": SOLUTION_OFFERS, "ASK": BOOLEAN_OFFERS, "CONSTRUCT": RDF_OFFERS, "DESCRIBE": RDF_OFFERS}
+TRUNCATED = "X-Orbat-Truncated"
+RESULT_LIMIT = "X-Orbat-Result-Limit"
+
+_GRAPH_PARAMETERS = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}},
+     "description": text}
+    for name, text in (
+        ("default-graph-uri", "A graph of the query's default graph (repeatable); default: the union of all graphs."),
+        ("named-graph-uri", "A graph the query may name with GRAPH (repeatable); default: all graphs."),
+    )
+]
+_RESULT_HEADERS = {
+    RESULT_LIMIT: {"description": "The most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer holds.",
+                   "schema": {"type": "integer"}},
+    TRUNCATED: {"description": "true when the answer stopped at the limit and rows were left out.",
+                "schema": {"type": "string", "enum": ["true", "false"]}},
+}
+_ANSWER_TYPES = [o.media_type for o in (*SOLUTION_OFFERS, *RDF_OFFERS)]
+QUERY_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "The answer: SELECT/ASK as SPARQL results (JSON, XML, CSV, TSV; ASK not in CSV/TSV), "
+        "CONSTRUCT/DESCRIBE as RDF; without a query, the Service Description (RDF).",
+        "headers": _RESULT_HEADERS,
+        "content": {media: {} for media in _ANSWER_TYPES},
+    },
+    400: {"description": "Malformed query or request; the message gives the parser's line and column."},
+    403: {"description": "SERVICE, LOAD or update refused by this server's settings, or a wrong token."},
+    406: {"description": "No media type the Accept header allows; the error lists the available ones."},
+    503: {"description": "The query exceeded the time limit, or no worker became free in time."},
+}
 router = APIRouter(tags=["sparql"])
+router.include_router(graph_store.router)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One SPARQL Protocol request, whichever way it was sent."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    using_graphs: tuple[str, ...] = ()
+
+
+def _iris(values: list[str], parameter: str) -> tuple[str, ...]:
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError as exc:
+            raise ApiError(400, f"{parameter} is not an absolute IRI: {value!r}", {"parameter": parameter}) from exc
+    return tuple(values)
+
+
+def operation(pairs: list[tuple[str, str]], *, query: str | None = None, update: str | None = None) -> Operation:
+    """Read the protocol parameters; more than one query, or a query and an update, is a 400."""
+    values: dict[str, list[str]] = defaultdict(list)
+    for key, value in pairs:
+        values[key].append(value)
+    queries = values["query"] + ([query] if query is not None else [])
+    updates = values["update"] + ([update] if update is not None else [])
+    if len(queries) > 1 or len(updates) > 1:
+        raise ApiError(400, "a SPARQL Protocol request carries exactly one query or one update")
+    if queries and updates:
+        raise ApiError(400, "a request carries a query or an update, not both")
+    return Operation(
+        query=queries[0] if queries else None,
+        update=updates[0] if updates else None,
+        default_graphs=_iris(values["default-graph-uri"], "default-graph-uri"),
+        named_graphs=_iris(values["named-graph-uri"], "named-graph-uri"),
+        using_graphs=_iris(values["using-graph-uri"] + values["using-named-graph-uri"], "using-graph-uri"),
+    )
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"the request body is not UTF-8: {exc}") from exc
+
+
+def answer_headers(settings: Settings, answer: Answer) -> dict[str, str]:
+    return {
+        "Vary": "Accept",
+        RESULT_LIMIT: str(settings.max_results),
+        TRUNCATED: "true" if answer.truncated else "false",
+    }
+
+
+async def answer_query(request: Request, state: ServiceState, op: Operation) -> Response:
+    assert op.query is not None
+    settings = state.settings
+    deadline = Deadline.start(settings.query_timeout_s)
+    check_query(op.query, settings)
+    accept = request.headers.get("accept")
+    form = query_form(op.query)
+    if form:  # an early 406, before the query costs anything
+        negotiate(accept, OFFERS_BY_FORM[form], f"the answer to this {form} query")
+    job = functools.partial(
+        run_query,
+        state.store,
+        op.query,
+        op.default_graphs,
+        op.named_graphs,
+        accept,
+        deadline,
+        settings.max_results,
+        federated=settings.allow_service and find_service(op.query) is not None,
+    )
+    answer = await run_limited(state.executor, state.gate, job, deadline)
+    return Response(answer.body, media_type=answer.offer.header, headers=answer_headers(settings, answer))
+
+
+def apply_update(state: ServiceState, sparql: str) -> None:
+    """One atomic update (in a worker thread), then the name index follows the new labels."""
+    with state.write_lock:
+        state.store.update(sparql)
+        state.refresh_names()
+
+
+async def answer_update(request: Request, state: ServiceState, op: Operation) -> Response:
+    assert op.update is not None
+    require_writer(request, state.settings)
+    if op.using_graphs:
+        raise ApiError(400, "using-graph-uri and using-named-graph-uri are not supported: use USING or WITH instead")
+    check_update(op.update, state.settings)
+    deadline = Deadline.start(state.settings.query_timeout_s)  # bounds the wait for a thread, not the update
+    job = functools.partial(apply_update, state, op.update)
+    await run_limited(state.executor, state.gate, job, deadline, abandon=False)
+    return Response(status_code=204)
+
+
+def describe_service(state: ServiceState, endpoint: str, accept: str | None, deadline: Deadline) -> Answer:
+    offer = negotiate(accept, RDF_OFFERS, "the service description")
+    triples = description(endpoint, state.settings, state.store.graphs())
+    return Answer(serialize_triples(triples, offer, deadline, SD_PREFIXES), offer, len(triples))
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET), or the Service Description without a query",
+    response_class=Response,
+    responses=QUERY_RESPONSES,
+    openapi_extra={
+        "parameters": [
+            {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "A SPARQL 1.1 query. Without it the answer is the W3C Service Description."},
+            *_GRAPH_PARAMETERS,
+        ]
+    },
+)
+async def sparql_get(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query via GET (section 2.1.1); the Service Description when there is no query."""
+    state = get_state(request)
+    pairs = request.query_params.multi_items()
+    op = operation(pairs)
+    if op.update is not None:
+        raise ApiError(400, "an update must be sent with POST (SPARQL 1.1 Protocol section 2.2)")
+    if op.query is None:
+        accept = request.headers.get("accept")
+        negotiate(accept, RDF_OFFERS, "the service description")
+        endpoint = str(request.url.replace(query=""))
+        deadline = Deadline.start(state.settings.query_timeout_s)
+        job = functools.partial(describe_service, state, endpoint, accept, deadline)
+        answer = await run_limited(state.executor, state.gate, job, deadline)
+        return Response(answer.body, media_type=answer.offer.header, headers={"Vary": "Accept"})
+    return await answer_query(request, state, op)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query or update (POST)",
+    response_class=Response,
+    responses={**QUERY_RESPONSES, 204: {"description": "The update was applied."},
+               401: {"description": "An update without 'Authorization: Bearer <token>'."},
+               415: {"description": "A Content-Type the protocol does not define."}},
+    openapi_extra={
+        "parameters": _GRAPH_PARAMETERS,
+        "requestBody": {
+            "required": True,
+            "content": {
+                FORM: {"schema": {"type": "object", "properties": {
+                    "query": {"type": "string"}, "update": {"type": "string"},
+                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
+                QUERY_BODY: {"schema": {"type": "string"}},
+                UPDATE_BODY: {"schema": {"type": "string"}},
+            },
+        },
+    },
+)
+async def sparql_post(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query via POST (sections 2.1.2, 2.1.3) or update (sections 2.2.1, 2.2.2)."""
+    state = get_state(request)
+    kind = media_type(request)
+    pairs = request.query_params.multi_items()
+    if kind == FORM:
+        op = operation(pairs + parse_qsl(decode(await request.body()), keep_blank_values=True))
+    elif kind == QUERY_BODY:
+        op = operation(pairs, query=decode(await request.body()))
+    elif kind == UPDATE_BODY:
+        op = operation(pairs, update=decode(await request.body()))
+    else:
+        raise ApiError(
+            415,
+            f"unsupported Content-Type {kind or '(none)'!r}: send {FORM}, {QUERY_BODY} or {UPDATE_BODY}",
+            {"supported": [FORM, QUERY_BODY, UPDATE_BODY]},
+        )
+    if op.update is not None:
+        return await answer_update(request, state, op)
+    if op.query is None:
+        raise ApiError(400, "missing the 'query' or 'update' parameter")
+    return await answer_query(request, state, op)

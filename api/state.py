@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from api.execution import QueryGate
 from api.settings import Settings
 from orbat.names import NameIndex
 from orbat.store import TripleStore
@@ -23,6 +24,10 @@ class ServiceState:
     names: NameIndex
     executor: ThreadPoolExecutor
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: QueryGate = field(init=False)  # live/overdue accounting of the executor's threads (api.execution)
+
+    def __post_init__(self) -> None:
+        self.gate = QueryGate(self.settings.query_workers, self.settings.max_overdue_queries)
 
     def refresh_names(self) -> None:
         """Rebuild the name index after a write changed labels."""

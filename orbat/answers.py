@@ -7,14 +7,13 @@ returns: every relation carries its claims, and every claim its evidence and gra
 from __future__ import annotations
 
 import difflib
-import re
 from collections import OrderedDict
 from typing import Any
 
 from orbat import ontology
 from orbat.names import Match, NameIndex
 from orbat.namespaces import ID, SOURCE
-from orbat.queries import QueryError, Table, execute, get_query, internal_query, run
+from orbat.queries import QueryError, Table, execute, get_query, internal_query, named_queries, run
 from orbat.store.base import TripleStore
 
 ORB = "https://w3id.org/orbat/ontology#"
@@ -293,7 +292,7 @@ def source(store: TripleStore, document_id: str) -> dict[str, Any]:
     """One source document and its passages in reading order, each with its offsets, its text and
     the number of claims that quote it; 404 with close ids for an unknown document."""
     documents = {d["id"]: d for d in sources(store)}
-    if document_id not in documents or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", document_id):
+    if document_id not in documents:
         suggestions = _close(document_id, sorted(documents))
         raise QueryError(f"no source document {document_id!r}", status=404, suggestions=suggestions)
     rows = execute(store, internal_query("passages"), {"document": document_id}).rows
@@ -313,3 +312,33 @@ def source(store: TripleStore, document_id: str) -> dict[str, Any]:
         for row in rows
     ]
     return {**documents[document_id], "passages": passages}
+
+
+def query_catalogue() -> list[dict[str, Any]]:
+    """The named queries with their titles, descriptions and parameters, as their headers declare."""
+    return [
+        {
+            "name": query.name,
+            "title": query.title,
+            "description": query.description,
+            "parameters": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "required": p.required,
+                    "default": p.default,
+                    "description": p.description,
+                    "minimum": p.minimum,
+                    "maximum": p.maximum,
+                }
+                for p in query.parameters
+            ],
+        }
+        for query in named_queries().values()
+    ]
+
+
+def query_table(store: TripleStore, names: NameIndex, name: str, args: dict[str, str]) -> dict[str, Any]:
+    """A named query run with user arguments (checked against its header): columns and rows."""
+    table = run(store, name, args, names)
+    return {"query": name, "columns": table.columns, "rows": table.rows}

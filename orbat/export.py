@@ -58,11 +58,11 @@ def prepare(store: TripleStore, format_name: str, graph: str | None = None) -> t
     fmt = export_format(format_name)
     iri = graph_iri(graph or None)
     if iri is not None:
-        if fmt.rdf is None:
-            raise StoreError("the GeoJSON export covers the whole knowledge base: it takes no graph")
         if iri not in store.graphs():
             known = ", ".join(graph_name(g) for g in store.graphs())
             raise StoreError(f"no named graph {graph!r} (known: {known})", status=404)
+        if fmt.rdf is None:
+            raise StoreError("the GeoJSON export covers the whole knowledge base: it takes no graph")
     return fmt, iri
 
 

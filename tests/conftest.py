@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from orbat.build import BuildReport, build
 from orbat.names import NameIndex
@@ -109,3 +110,12 @@ def empty_store(request: pytest.FixtureRequest) -> Iterator[TripleStore]:
     yield store
     store.drop()
     store.close()
+
+
+@pytest.fixture(scope="session")
+def api_client(kb: EmbeddedStore) -> Iterator[TestClient]:
+    """The real app over the seed knowledge base (read-only: nothing in the REST API writes)."""
+    from api.app import create_app
+
+    with TestClient(create_app(kb)) as client:
+        yield client

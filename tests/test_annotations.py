@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orbat.annotations import load_annotations
-from orbat.paths import ANNOTATIONS_DIR, BACKGROUND_DIR, SOURCES_DIR
+from orbat.paths import ANNOTATIONS_DIR, SOURCES_DIR
 from orbat.yamlfile import AnnotationError
 
 DOC = "sst-2017-05-21-hezbollah-iraqi-forces"

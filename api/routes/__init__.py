@@ -1,0 +1,1 @@
+"""The REST API's routers, one module per URL segment under /api (datasette's views/ layout)."""

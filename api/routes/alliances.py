@@ -1,0 +1,28 @@
+"""/api/alliances/{id}/members: who belongs to an alliance, stated by a source or background."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from api.models import Members
+from api.routes.common import blocking, error_responses
+from api.state import get_state
+from orbat import answers
+
+router = APIRouter(tags=["structure"])
+
+
+@router.get(
+    "/alliances/{alliance_id}/members",
+    response_model=Members,
+    summary="Members of an alliance or coalition, with the claims that say so",
+    responses=error_responses(404, 422),
+)
+async def alliance_members(
+    request: Request,
+    alliance_id: Annotated[str, Path(description="The alliance: id, name or alias (r-plus-6, R+6).")],
+) -> Any:
+    state = get_state(request)
+    return await blocking(request, answers.members, state.store, state.names, alliance_id)

@@ -1,0 +1,59 @@
+"""/api/claims: claims filtered by their parts, source, hedging and status, paged."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.models import ClaimsPage
+from api.routes.common import blocking, error_responses
+from api.state import get_state
+from orbat import answers, ontology
+
+router = APIRouter(tags=["claims"])
+
+
+def _name(description: str) -> Any:
+    return Query(min_length=1, max_length=500, description=description)
+
+
+@router.get(
+    "/claims",
+    response_model=ClaimsPage,
+    summary="Claims, filtered and paged",
+    responses=error_responses(404, 422),
+)
+async def list_claims(
+    request: Request,
+    subject: Annotated[str | None, _name("The subject: id, name or alias.")] = None,
+    relation: Annotated[
+        str | None,
+        Query(
+            description="An ontology relation; its sub-relations count (supports includes trains).",
+            json_schema_extra={"enum": sorted(ontology.relations())},
+        ),
+    ] = None,
+    object: Annotated[str | None, _name("The object: id, name or alias.")] = None,
+    source: Annotated[str | None, _name("A source document id (see /api/sources).")] = None,
+    hedged: Annotated[bool | None, Query(description="Only hedged (true) or unhedged (false) claims.")] = None,
+    status: Annotated[
+        str | None,
+        Query(
+            description="reported, assessed, inferred or background.",
+            json_schema_extra={"enum": sorted(ontology.statuses())},
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Claims per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
+) -> Any:
+    state = get_state(request)
+    filters = {
+        "subject": subject,
+        "relation": relation,
+        "object": object,
+        "source": source,
+        "hedged": None if hedged is None else str(hedged).lower(),
+        "status": status,
+    }
+    return await blocking(request, answers.claims, state.store, state.names, filters, limit, offset)

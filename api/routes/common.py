@@ -1,0 +1,75 @@
+"""What the REST handlers share: store work off the event loop, the query-string rule, and the
+documented error responses.
+
+Store work runs on the service's query pool through ``api.execution.run_limited``, the SPARQL
+endpoint's path too: the event loop stays free while pyoxigraph evaluates (it releases the GIL),
+the query timeout applies, and the pool's live/overdue accounting (``QueryGate``) sees every job,
+so REST and SPARQL requests share the workers fairly instead of queueing unseen.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import Request
+
+from api.errors import ApiError
+from api.execution import Deadline, run_limited
+from api.models import ErrorResponse
+from api.state import ServiceState, get_state
+from orbat.queries import Parameter, get_query
+
+T = TypeVar("T")
+
+_DESCRIPTIONS = {
+    400: "Bad parameter: empty, repeated, unknown, or an unknown kind, relation, status or format.",
+    404: "Unknown id, name or graph; detail.suggestions lists close names.",
+    422: "Missing parameter, or a value of the wrong type or out of range.",
+    503: "The answer took longer than the query timeout, or no worker was free in time.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for the error statuses an operation can answer, in the one error shape:
+    ``statuses``, and for every operation 400 (``check_query_string``) and 503 (the timeout)."""
+    return {
+        status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
+        for status in sorted({400, *statuses, 503})
+    }
+
+
+async def blocking(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run ``work(*args)`` on the query pool under the query timeout (503 past it)."""
+    state: ServiceState = get_state(request)
+    deadline = Deadline.start(state.settings.query_timeout_s)
+    return await run_limited(state.executor, state.gate, functools.partial(work, *args), deadline)
+
+
+async def in_pool(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run ``work(*args)`` on the query pool to its end (an export: bounded by the data); only the
+    wait for a free worker is limited by the query timeout."""
+    state: ServiceState = get_state(request)
+    deadline = Deadline.start(state.settings.query_timeout_s)
+    return await run_limited(state.executor, state.gate, functools.partial(work, *args), deadline, abandon=False)
+
+
+def check_query_string(request: Request) -> None:
+    """Every /api endpoint: a parameter given twice is ambiguous, and an empty one is a mistake
+    (leaving it out is how to ask for its default); both are 400 rather than a silent guess."""
+    seen: set[str] = set()
+    for key, value in request.query_params.multi_items():
+        if key in seen:
+            raise ApiError(400, f"parameter {key} is given more than once", {"parameter": key})
+        if value == "":
+            raise ApiError(400, f"parameter {key} is empty: leave it out for its default", {"parameter": key})
+        seen.add(key)
+
+
+def query_parameter(query: str, name: str) -> Parameter:
+    """A parameter as a named query's header declares it: the API reuses its bounds and default."""
+    found = [p for p in get_query(query).parameters if p.name == name]
+    if not found:
+        raise LookupError(f"query {query} declares no parameter {name}")
+    return found[0]

@@ -1,0 +1,57 @@
+"""/api/entities: find entities the way analysts type names, and an entity's page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from api.models import EntityDetail, EntitySummary
+from api.routes.common import blocking, error_responses
+from api.state import get_state
+from orbat import answers, ontology
+
+router = APIRouter(tags=["entities"])
+
+
+@router.get(
+    "/entities",
+    response_model=list[EntitySummary],
+    summary="Search entities by label and alias",
+    responses=error_responses(422),
+)
+async def search_entities(
+    request: Request,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=500,
+            description="A name as typed: case, hyphens, diacritics and Arabic articles do not matter (at tanf).",
+        ),
+    ],
+    kind: Annotated[
+        str | None,
+        Query(
+            description="Only entities of this ontology class or of its subclasses (Place, MilitaryUnit...).",
+            json_schema_extra={"enum": sorted(ontology.entity_classes())},
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many entities.")] = 50,
+) -> Any:
+    """Exact matches of a label or alias first, then entities whose names contain the text."""
+    return await blocking(request, answers.search, get_state(request).names, q, kind, limit)
+
+
+@router.get(
+    "/entities/{entity_id}",
+    response_model=EntityDetail,
+    summary="An entity: labels, kind, coordinates, structure and every claim about it",
+    responses=error_responses(404, 422),
+)
+async def get_entity(
+    request: Request,
+    entity_id: Annotated[str, Path(description="The entity id (al-tanf, hezbollah).")],
+) -> Any:
+    state = get_state(request)
+    return await blocking(request, answers.entity, state.store, state.names, entity_id)

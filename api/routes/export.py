@@ -1,0 +1,67 @@
+"""/api/export: the knowledge base as a download, in an RDF format or as GeoJSON.
+
+The format and the graph are checked first (400, 404); the serialization (``orbat.export.write``,
+the CLI's) runs on the query pool into a spooled file that is then streamed (``api.streaming``).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.routes.common import blocking, error_responses, in_pool
+from api.state import get_state
+from api.streaming import SpooledResponse, spool
+from orbat.export import FORMATS, filename, prepare, write
+
+router = APIRouter(tags=["export"])
+
+_GEOJSON = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}},
+}
+_BODY_SCHEMAS: dict[str, dict[str, Any]] = {"geojson": _GEOJSON, "jsonld": {}}  # JSON; the others are text
+_BODIES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The export, as an attachment named orbat-<graph or all>.<extension>.",
+        "content": {
+            f.media_type: {"schema": _BODY_SCHEMAS.get(f.name, {"type": "string"})} for f in FORMATS.values()
+        },
+    }
+}
+
+
+@router.get(
+    "/export",
+    response_class=SpooledResponse,
+    summary="Download the knowledge base or one named graph",
+    responses={**_BODIES, **error_responses(404, 422)},
+)
+async def export(
+    request: Request,
+    format_name: Annotated[
+        str,
+        Query(alias="format", description="The output format.", json_schema_extra={"enum": list(FORMATS)}),
+    ] = "turtle",
+    graph: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=1000,
+            description="A named graph: an IRI or a short name (background, inferred, ontology, source/DOC); "
+            "default: every graph (the union for triple formats). GeoJSON takes none.",
+        ),
+    ] = None,
+) -> SpooledResponse:
+    store = get_state(request).store
+    fmt, iri = await blocking(request, prepare, store, format_name, graph)
+    # no query timeout: an export's work is bounded by the size of the knowledge base
+    file = await in_pool(request, spool, functools.partial(write, store, fmt, graph=iri))
+    return SpooledResponse(
+        file,
+        media_type=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename(fmt, iri)}"'},
+    )

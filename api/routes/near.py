@@ -1,0 +1,36 @@
+"""/api/near: who is positioned at or near a place, by reported relation and by distance."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.models import NearAnswer
+from api.routes.common import blocking, error_responses, query_parameter
+from api.state import get_state
+from orbat import answers
+
+router = APIRouter(tags=["near"])
+_PLACE = query_parameter("near", "place")
+_RADIUS = query_parameter("near", "radius_km")  # the bounds are the query header's [0..150]
+
+
+@router.get(
+    "/near",
+    response_model=NearAnswer,
+    summary="Who is positioned at or near a place",
+    responses=error_responses(404, 422),
+)
+async def near(
+    request: Request,
+    place: Annotated[str, Query(min_length=1, max_length=500, description=_PLACE.description)],
+    radius_km: Annotated[
+        float,
+        Query(ge=_RADIUS.minimum, le=_RADIUS.maximum, allow_inf_nan=False, description=_RADIUS.description),
+    ] = float(_RADIUS.default or 0),
+) -> Any:
+    """Actors that sources place at, near, in or moving to the place (or a place inside it), and those
+    reported at places within the radius; each with the claims, their quotes and grading."""
+    state = get_state(request)
+    return await blocking(request, answers.near, state.store, state.names, place, radius_km)

@@ -1,0 +1,28 @@
+"""/api/units/{id}/hierarchy: every subunit under a unit, with the claims that state each link."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from api.models import Hierarchy
+from api.routes.common import blocking, error_responses
+from api.state import get_state
+from orbat import answers
+
+router = APIRouter(tags=["structure"])
+
+
+@router.get(
+    "/units/{unit_id}/hierarchy",
+    response_model=Hierarchy,
+    summary="The hierarchy under a unit, at any depth",
+    responses=error_responses(404, 422),
+)
+async def unit_hierarchy(
+    request: Request,
+    unit_id: Annotated[str, Path(description="The unit: id, name or alias (31st-guards-air-assault-brigade).")],
+) -> Any:
+    state = get_state(request)
+    return await blocking(request, answers.hierarchy, state.store, state.names, unit_id)
