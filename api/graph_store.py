@@ -38,10 +38,21 @@ BODY_FORMATS: dict[str, RdfFormat] = {
     for name in (offer.media_type, *offer.aliases)
 }
 _TARGET_PARAMETERS = [
-    {"name": "graph", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "The IRI of a named graph."},
-    {"name": "default", "in": "query", "required": False, "schema": {"type": "string"}, "allowEmptyValue": True,
-     "description": "Present (no value) for the default graph: the union of all named graphs, read-only."},
+    {
+        "name": "graph",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The IRI of a named graph.",
+    },
+    {
+        "name": "default",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "allowEmptyValue": True,
+        "description": "Present (no value) for the default graph: the union of all named graphs, read-only.",
+    },
 ]
 _WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     201: {"description": "The graph did not exist and now does."},
@@ -149,35 +160,62 @@ async def _write(request: Request, *, replace: bool) -> Response:
     return Response(status_code=201 if created else 204)
 
 
-@router.get(PATH, summary="Get a graph (Graph Store Protocol)", openapi_extra={"parameters": _TARGET_PARAMETERS},
-            response_class=Response, responses=_READ_RESPONSES)
+@router.get(
+    PATH,
+    summary="Get a graph (Graph Store Protocol)",
+    openapi_extra={"parameters": _TARGET_PARAMETERS},
+    response_class=Response,
+    responses=_READ_RESPONSES,
+)
 async def graph_get(request: Request) -> Response:
     answer = await _read(request)
     return Response(answer.body, media_type=answer.offer.header, headers={"Vary": "Accept"})
 
 
-@router.head(PATH, summary="Headers of a graph download", openapi_extra={"parameters": _TARGET_PARAMETERS},
-             response_class=Response)
+@router.head(
+    PATH,
+    summary="Headers of a graph download",
+    openapi_extra={"parameters": _TARGET_PARAMETERS},
+    response_class=Response,
+)
 async def graph_head(request: Request) -> Response:
     answer = await _read(request)
     headers = {"Vary": "Accept", "Content-Length": str(len(answer.body))}
     return Response(b"", media_type=answer.offer.header, headers=headers)
 
 
-@router.put(PATH, summary="Replace a graph", openapi_extra=_WRITE_OPENAPI, status_code=204,
-            response_class=Response, responses=_WRITE_RESPONSES)
+@router.put(
+    PATH,
+    summary="Replace a graph",
+    openapi_extra=_WRITE_OPENAPI,
+    status_code=204,
+    response_class=Response,
+    responses=_WRITE_RESPONSES,
+)
 async def graph_put(request: Request) -> Response:
     return await _write(request, replace=True)
 
 
-@router.post(PATH, summary="Add to a graph", openapi_extra=_WRITE_OPENAPI, status_code=204,
-             response_class=Response, responses=_WRITE_RESPONSES)
+@router.post(
+    PATH,
+    summary="Add to a graph",
+    openapi_extra=_WRITE_OPENAPI,
+    status_code=204,
+    response_class=Response,
+    responses=_WRITE_RESPONSES,
+)
 async def graph_post(request: Request) -> Response:
     return await _write(request, replace=False)
 
 
-@router.delete(PATH, summary="Drop a graph", openapi_extra={"parameters": _TARGET_PARAMETERS}, status_code=204,
-               response_class=Response, responses=_DELETE_RESPONSES)
+@router.delete(
+    PATH,
+    summary="Drop a graph",
+    openapi_extra={"parameters": _TARGET_PARAMETERS},
+    status_code=204,
+    response_class=Response,
+    responses=_DELETE_RESPONSES,
+)
 async def graph_delete(request: Request) -> Response:
     state = get_state(request)
     require_writer(request, state.settings)

@@ -29,7 +29,7 @@ SD_PREFIXES = {
 }
 LIMITS_COMMENT = (
     "A query may run for at most {timeout:g} s; past that the answer is HTTP 503 with a JSON error "
-    "({{\"error\": {{\"status\", \"message\", \"detail\"}}}}), never a partial result. A SELECT answer holds at most "
+    '({{"error": {{"status", "message", "detail"}}}}), never a partial result. A SELECT answer holds at most '
     "{cap} rows and a CONSTRUCT or DESCRIBE answer at most {cap} triples: every answer carries the headers "
     "X-Orbat-Result-Limit: {cap} and X-Orbat-Truncated: true or false, and true means rows were left out "
     "(add LIMIT/OFFSET to page). The default graph is the union of all named graphs; default-graph-uri and "

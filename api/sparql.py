@@ -42,18 +42,27 @@ TRUNCATED = "X-Orbat-Truncated"
 RESULT_LIMIT = "X-Orbat-Result-Limit"
 
 _GRAPH_PARAMETERS = [
-    {"name": name, "in": "query", "required": False, "schema": {"type": "array", "items": {"type": "string"}},
-     "description": text}
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "description": text,
+    }
     for name, text in (
         ("default-graph-uri", "A graph of the query's default graph (repeatable); default: the union of all graphs."),
         ("named-graph-uri", "A graph the query may name with GRAPH (repeatable); default: all graphs."),
     )
 ]
 _RESULT_HEADERS = {
-    RESULT_LIMIT: {"description": "The most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer holds.",
-                   "schema": {"type": "integer"}},
-    TRUNCATED: {"description": "true when the answer stopped at the limit and rows were left out.",
-                "schema": {"type": "string", "enum": ["true", "false"]}},
+    RESULT_LIMIT: {
+        "description": "The most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer holds.",
+        "schema": {"type": "integer"},
+    },
+    TRUNCATED: {
+        "description": "true when the answer stopped at the limit and rows were left out.",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    },
 }
 _ANSWER_TYPES = [o.media_type for o in (*SOLUTION_OFFERS, *RDF_OFFERS)]
 QUERY_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -187,8 +196,13 @@ def describe_service(state: ServiceState, endpoint: str, accept: str | None, dea
     responses=QUERY_RESPONSES,
     openapi_extra={
         "parameters": [
-            {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "A SPARQL 1.1 query. Without it the answer is the W3C Service Description."},
+            {
+                "name": "query",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "A SPARQL 1.1 query. Without it the answer is the W3C Service Description.",
+            },
             *_GRAPH_PARAMETERS,
         ]
     },
@@ -215,18 +229,28 @@ async def sparql_get(request: Request) -> Response:
     "/sparql",
     summary="SPARQL query or update (POST)",
     response_class=Response,
-    responses={**QUERY_RESPONSES, 204: {"description": "The update was applied."},
-               401: {"description": "An update without 'Authorization: Bearer <token>'."},
-               415: {"description": "A Content-Type the protocol does not define."}},
+    responses={
+        **QUERY_RESPONSES,
+        204: {"description": "The update was applied."},
+        401: {"description": "An update without 'Authorization: Bearer <token>'."},
+        415: {"description": "A Content-Type the protocol does not define."},
+    },
     openapi_extra={
         "parameters": _GRAPH_PARAMETERS,
         "requestBody": {
             "required": True,
             "content": {
-                FORM: {"schema": {"type": "object", "properties": {
-                    "query": {"type": "string"}, "update": {"type": "string"},
-                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-                    "named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "query": {"type": "string"},
+                            "update": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                },
                 QUERY_BODY: {"schema": {"type": "string"}},
                 UPDATE_BODY: {"schema": {"type": "string"}},
             },

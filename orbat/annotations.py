@@ -125,9 +125,7 @@ def _entity(entry: Any, fallback: str) -> Entity:
             raise AnnotationError(where, f"unknown kind {kind!r} (known: {', '.join(sorted(classes))})")
     echelon = entry.get("echelon")
     if echelon is not None and echelon not in ontology.echelons():
-        raise AnnotationError(
-            where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})"
-        )
+        raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})")
     reliability = entry.get("reliability")
     if reliability is not None and (len(str(reliability)) != 1 or reliability not in RELIABILITY_GRADES):
         raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
@@ -221,8 +219,22 @@ def unknown_author_entities(documents: list[Document]) -> dict[str, Entity]:
 _CLAIM_KEYS = (
     ["subject", "relation"],
     [
-        "object", "value", "passage", "quote", "asserted_by", "cites", "status", "credibility",
-        "hedge", "count", "quantity_text", "distance_km", "valid_time", "equipment", "basis", "note",
+        "object",
+        "value",
+        "passage",
+        "quote",
+        "asserted_by",
+        "cites",
+        "status",
+        "credibility",
+        "hedge",
+        "count",
+        "quantity_text",
+        "distance_km",
+        "valid_time",
+        "equipment",
+        "basis",
+        "note",
     ],
 )
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
@@ -268,9 +280,7 @@ def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj
     return f"{base[:90]}-{digest(document_id, passage_id, subject, relation, obj, *quotes)}"
 
 
-def _claim(
-    entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str
-) -> Claim:
+def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str) -> Claim:
     if not isinstance(entry, Mapping):
         raise AnnotationError(where_of(entry, fallback), "a claim must be a mapping")
     check_keys(entry, *_CLAIM_KEYS)
@@ -279,9 +289,7 @@ def _claim(
     relations = ontology.relations()
     relation = relations.get(str(entry["relation"]))
     if relation is None:
-        raise AnnotationError(
-            where, f"unknown relation {entry['relation']!r} (known: {', '.join(sorted(relations))})"
-        )
+        raise AnnotationError(where, f"unknown relation {entry['relation']!r} (known: {', '.join(sorted(relations))})")
     has_object, has_value = "object" in entry, "value" in entry
     if relation.literal and (has_object or not has_value):
         raise AnnotationError(where, f"{relation.name} takes a literal 'value', not an 'object'")
@@ -318,9 +326,8 @@ def _claim(
     if not isinstance(credibility, int) or not 1 <= credibility <= 6:
         raise AnnotationError(where, f"credibility must be an integer 1-6, got {credibility!r}")
     hedge = entry.get("hedge")
-    if hedge is not None:
-        if passage is None or str(hedge) not in passage.text:
-            raise AnnotationError(where, f"hedge cue {hedge!r} is not in the passage text")
+    if hedge is not None and (passage is None or str(hedge) not in passage.text):
+        raise AnnotationError(where, f"hedge cue {hedge!r} is not in the passage text")
     valid_time = None
     if "valid_time" in entry:
         vt = entry["valid_time"]
@@ -362,9 +369,7 @@ def _claim(
     )
 
 
-def load_claims(
-    path: Path, documents: dict[str, Document], entities: dict[str, Entity]
-) -> list[Claim]:
+def load_claims(path: Path, documents: dict[str, Document], entities: dict[str, Entity]) -> list[Claim]:
     """One claims file: ``{document: ID, claims: [...]}`` or, for background, ``{claims: [...]}``."""
     data = load_yaml(path)
     if not isinstance(data, Mapping):

@@ -68,7 +68,10 @@ def readable_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ValidationFailed as exc:
-            err.print(f"[red]error:[/red] {exc.violations and len(exc.violations)} SHACL violation(s); first: {exc.violations[0]}", highlight=False)
+            err.print(
+                f"[red]error:[/red] {len(exc.violations)} SHACL violation(s); first: {exc.violations[0]}",
+                highlight=False,
+            )
             for violation in exc.violations[1:20]:
                 err.print(f"  {violation}", highlight=False)
             raise typer.Exit(1) from exc
@@ -95,7 +98,9 @@ def _ready_store(store_path: Path | None, sparql_url: str | None) -> TripleStore
 
 
 def _build(store: TripleStore, path: Path | None, reason: bool) -> Any:
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
         task = bar.add_task("building", total=None)
         return config.build_and_record(store, path, reason=reason, progress=lambda s: bar.update(task, description=s))
 
@@ -110,7 +115,9 @@ def _print_table(table: Table, fmt: str) -> None:
     elif fmt == "table":
         rich_table = RichTable(*table.columns, show_lines=False)
         for row in table.rows:
-            rich_table.add_row(*("" if row[c] is None else str(answers.short(str(row[c])) or "") for c in table.columns))
+            rich_table.add_row(
+                *("" if row[c] is None else str(answers.short(str(row[c])) or "") for c in table.columns)
+            )
         out.print(rich_table)
         err.print(f"[dim]{len(table.rows)} row(s)[/dim]")
     else:
@@ -137,7 +144,9 @@ def build(
     """Build the knowledge base from the sources: annotations -> RDF -> SHACL -> reasoning -> store."""
     triple_store, path = _store(store, sparql_url)
     report = _build(triple_store, path, reason)
-    out.print(f"[green]built[/green] {report.claims} claims from {report.sources} source(s), {report.passages} passages")
+    out.print(
+        f"[green]built[/green] {report.claims} claims from {report.sources} source(s), {report.passages} passages"
+    )
     out.print(f"  claims by status: {report.claims_by_status}")
     out.print(f"  entities by kind: {report.entities_by_kind}")
     for graph, count in report.quads_by_graph.items():
@@ -150,7 +159,10 @@ def build(
 def validate() -> None:
     """Validate the annotations against the SHACL shapes (no store is touched)."""
     _, report = compile_graphs(reason=False)
-    out.print(f"[green]valid[/green]: {report.claims} claims, {sum(report.entities_by_kind.values())} entity kinds assigned, 0 violations")
+    out.print(
+        f"[green]valid[/green]: {report.claims} claims, {report.passages} passages, {report.sources} source(s),"
+        " 0 SHACL violations"
+    )
 
 
 @app.command()
@@ -226,7 +238,18 @@ def near(
         for r in answer["results"]
         for c in r["claims"]
     ]
-    columns = ["actor", "relation", "location", "distance_km", "claim", "quote", "reported_by", "reliability", "credibility", "hedged"]
+    columns = [
+        "actor",
+        "relation",
+        "location",
+        "distance_km",
+        "claim",
+        "quote",
+        "reported_by",
+        "reliability",
+        "credibility",
+        "hedged",
+    ]
     _print_table(Table(columns, rows), fmt)
 
 
@@ -234,7 +257,10 @@ def near(
 @readable_errors
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "turtle",
-    graph: Annotated[str | None, typer.Option(help="A named graph (IRI or background, inferred, ontology, source/DOC); default: all.")] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(help="A named graph (IRI or background, inferred, ontology, source/DOC); default: all."),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,

@@ -131,34 +131,32 @@ def geojson(store: TripleStore) -> str:
             if values["quote"] not in quotes:
                 quotes.append(values["quote"])
             continue
-        claim_features[feature_id] = feature = (
-            {
-                "type": "Feature",
-                "id": feature_id,
-                "geometry": point,
-                "properties": {
-                    "feature": "claim",
-                    "claim": values["claim"],
-                    "place": place,
-                    "place_label": values["placeLabel"],
-                    "subject": values["subject"],
-                    "subject_label": values["subjectLabel"],
-                    "relation": values["relation"],
-                    "object": values["object"],
-                    "object_label": values["objectLabel"],
-                    "status": values["status"],
-                    "source": values["source"],
-                    "passage": values["passage"],
-                    "quote": values["quote"],
-                    "quotes": [values["quote"]] if values["quote"] else [],
-                    "reported_by": values["reportedByLabel"],
-                    "date": values["date"],
-                    "hedged": values["hedged"],
-                    "reliability": values["reliability"],
-                    "credibility": values["credibility"],
-                    "precision_km": values["precision"],
-                },
-            }
-        )
+        claim_features[feature_id] = feature = {
+            "type": "Feature",
+            "id": feature_id,
+            "geometry": point,
+            "properties": {
+                "feature": "claim",
+                "claim": values["claim"],
+                "place": place,
+                "place_label": values["placeLabel"],
+                "subject": values["subject"],
+                "subject_label": values["subjectLabel"],
+                "relation": values["relation"],
+                "object": values["object"],
+                "object_label": values["objectLabel"],
+                "status": values["status"],
+                "source": values["source"],
+                "passage": values["passage"],
+                "quote": values["quote"],
+                "quotes": [values["quote"]] if values["quote"] else [],
+                "reported_by": values["reportedByLabel"],
+                "date": values["date"],
+                "hedged": values["hedged"],
+                "reliability": values["reliability"],
+                "credibility": values["credibility"],
+                "precision_km": values["precision"],
+            },
+        }
         features.append(feature)
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)

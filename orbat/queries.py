@@ -136,9 +136,7 @@ def _number(param: Parameter, raw: str, kind: type) -> Any:
         value = kind(raw)
     except (ValueError, InvalidOperation) as exc:
         raise QueryError(f"parameter {param.name}: {raw!r} is not a {param.type}") from exc
-    if (param.minimum is not None and value < param.minimum) or (
-        param.maximum is not None and value > param.maximum
-    ):
+    if (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):
         raise QueryError(f"parameter {param.name}: {raw} is outside [{param.minimum:g}, {param.maximum:g}]")
     return value
 
@@ -185,7 +183,9 @@ def bind(query: NamedQuery, args: dict[str, str], names: NameIndex | None) -> di
     known = {p.name for p in query.parameters}
     unknown = sorted(set(args) - known)
     if unknown:
-        raise QueryError(f"query {query.name} has no parameter(s) {', '.join(unknown)} (has: {', '.join(sorted(known)) or 'none'})")
+        raise QueryError(
+            f"query {query.name} has no parameter(s) {', '.join(unknown)} (has: {', '.join(sorted(known)) or 'none'})"
+        )
     bindings: dict[str, Term] = {}
     for param in query.parameters:
         raw = args.get(param.name, param.default)

@@ -41,8 +41,8 @@ def require_java() -> str:
     java = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
     if not java:
         raise ReasonerUnavailable(
-            "the HermiT reasoner needs Java (a JRE 8+) on PATH: install it (e.g. 'apt-get install default-jre-headless') "
-            "or build with --no-reasoning"
+            "the HermiT reasoner needs Java (a JRE 8+) on PATH: install it"
+            " (e.g. 'apt-get install default-jre-headless') or build with --no-reason"
         )
     return java
 

@@ -98,11 +98,7 @@ def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
             body = text[body_start:body_end].rstrip()
             printed = match.group("author") or UNKNOWN_AUTHOR
             number = int(match.group("number"))
-            author = (
-                None
-                if printed == UNKNOWN_AUTHOR
-                else comment_author_id(printed, authors)
-            )
+            author = None if printed == UNKNOWN_AUTHOR else comment_author_id(printed, authors)
             passages.append(
                 Passage(
                     id=f"c{number:02d}",

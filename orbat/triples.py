@@ -10,6 +10,7 @@ derived from the claim or entity id, so rebuilding gives the same triples and by
 from __future__ import annotations
 
 import math
+
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 

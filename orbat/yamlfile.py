@@ -47,9 +47,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise AnnotationError(
-                f"{loader.name}:{key_node.start_mark.line + 1}", f"duplicate key {key!r}"
-            )
+            raise AnnotationError(f"{loader.name}:{key_node.start_mark.line + 1}", f"duplicate key {key!r}")
         result[key] = loader.construct_object(value_node, deep=True)
     result.where = f"{loader.name}:{node.start_mark.line + 1}"
     return result

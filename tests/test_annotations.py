@@ -86,7 +86,9 @@ def test_a_good_claim_loads(workspace: Path) -> None:
         (("credibility: 3", "credibility: 3\n  cites: [nobody]"), "cites refers to unknown entity 'nobody'"),
     ],
 )
-def test_bad_claims_are_rejected_with_file_line_and_reason(workspace: Path, change: tuple[str, str], reason: str) -> None:
+def test_bad_claims_are_rejected_with_file_line_and_reason(
+    workspace: Path, change: tuple[str, str], reason: str
+) -> None:
     write_claims(workspace, GOOD.replace(*change))
     with pytest.raises(AnnotationError) as caught:
         load(workspace)
@@ -121,8 +123,14 @@ def test_duplicate_entity_ids_are_rejected(workspace: Path) -> None:
         ("- id: x1\n  kind: Castle\n  label: X\n", "unknown kind 'Castle'"),
         ("- id: X One\n  kind: Town\n  label: X\n", "is not a lower-case slug"),
         ("- id: x1\n  kind: MilitaryUnit\n  label: X\n  echelon: legion\n", "unknown echelon 'legion'"),
-        ("- id: x1\n  kind: Town\n  label: X\n  geo: {lat: 95, lon: 10, precision_km: 1}\n", "coordinates out of range"),
-        ("- id: x1\n  kind: Town\n  label: X\n  located_in: [atlantis]\n", "located_in refers to unknown entity 'atlantis'"),
+        (
+            "- id: x1\n  kind: Town\n  label: X\n  geo: {lat: 95, lon: 10, precision_km: 1}\n",
+            "coordinates out of range",
+        ),
+        (
+            "- id: x1\n  kind: Town\n  label: X\n  located_in: [atlantis]\n",
+            "located_in refers to unknown entity 'atlantis'",
+        ),
         ("- id: x1\n  kind: NewsOutlet\n  label: X\n  reliability: Z\n", "is not one of A-F"),
         ("- id: x1\n  kind: Town\n  lable: X\n", "missing key(s): label"),
     ],
@@ -143,6 +151,8 @@ def test_background_knowledge_needs_a_basis(workspace: Path) -> None:
 
 
 def test_yaml_syntax_errors_name_the_line(workspace: Path) -> None:
-    (workspace / "annotations" / "claims-test.yaml").write_text(f"document: {DOC}\nclaims: [\n  - x: [\n", encoding="utf-8")
+    (workspace / "annotations" / "claims-test.yaml").write_text(
+        f"document: {DOC}\nclaims: [\n  - x: [\n", encoding="utf-8"
+    )
     with pytest.raises(AnnotationError, match=r"claims-test.yaml:\d+: YAML syntax"):
         load(workspace)

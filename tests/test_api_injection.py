@@ -46,13 +46,18 @@ QUERY_PARAMETERS: list[tuple[str, str, dict[str, str]]] = [
     ("/api/entities", "limit", {"q": "tanf"}),
     ("/api/near", "place", {}),
     ("/api/near", "radius_km", {"place": "al tanf"}),
-    *[("/api/claims", name, {}) for name in ("subject", "relation", "object", "source", "hedged", "status",
-                                              "limit", "offset")],
+    *[
+        ("/api/claims", name, {})
+        for name in ("subject", "relation", "object", "source", "hedged", "status", "limit", "offset")
+    ],
     ("/api/export", "format", {}),
     ("/api/export", "graph", {"format": "nquads"}),
     *[
-        (f"/api/queries/{query.name}", param.name, {p.name: "al tanf" for p in query.parameters
-                                                     if p.required and p.type == "entity" and p is not param})
+        (
+            f"/api/queries/{query.name}",
+            param.name,
+            {p.name: "al tanf" for p in query.parameters if p.required and p.type == "entity" and p is not param},
+        )
         for query in named_queries().values()
         for param in query.parameters
     ],

@@ -23,8 +23,19 @@ def live_url() -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "ORBAT_SEED_REASON": "0"}  # the reasoner adds ~6 s and nothing these tests need
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.serve_seed:create_seed_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.serve_seed:create_seed_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

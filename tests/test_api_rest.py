@@ -24,8 +24,20 @@ SUPPORTS = {  # orb:supports and its sub-relations, as the ontology has them
     str(p).removeprefix(str(ORB)) for p in ontology_graph().transitive_subjects(RDFS.subPropertyOf, ORB.supports)
 }
 ERROR_SCHEMA = "#/components/schemas/ErrorResponse"
-CLAIM_FIELDS = {"id", "relation", "quote", "passage", "source", "reported_by", "date", "hedged", "reliability",
-                "credibility", "status", "evidence"}
+CLAIM_FIELDS = {
+    "id",
+    "relation",
+    "quote",
+    "passage",
+    "source",
+    "reported_by",
+    "date",
+    "hedged",
+    "reliability",
+    "credibility",
+    "status",
+    "evidence",
+}
 
 
 def get(client: TestClient, url: str, **params: Any) -> Any:
@@ -133,8 +145,11 @@ def test_alliance_members_marks_background_only(api_client: TestClient) -> None:
     for member in members.values():  # each claim states the membership in its own direction
         for claim in member["claims"]:
             pair = (claim["subject"], claim["object"])
-            assert pair == ((member["member"]["id"], "r-plus-6") if claim["relation"] == "memberOf"
-                            else ("r-plus-6", member["member"]["id"]))
+            assert pair == (
+                (member["member"]["id"], "r-plus-6")
+                if claim["relation"] == "memberOf"
+                else ("r-plus-6", member["member"]["id"])
+            )
     assert get(api_client, "/api/alliances/R+6/members") == answer  # by name, too
 
 
@@ -204,8 +219,15 @@ def test_named_queries_are_listed_with_their_parameters(api_client: TestClient) 
     near = listed["near"]
     assert near["title"] and near["description"] and near["url"] == "/api/queries/near"
     radius = next(p for p in near["parameters"] if p["name"] == "radius_km")
-    assert radius == {"name": "radius_km", "type": "decimal", "required": False, "default": "50",
-                      "description": radius["description"], "minimum": 0.0, "maximum": 150.0}
+    assert radius == {
+        "name": "radius_km",
+        "type": "decimal",
+        "required": False,
+        "default": "50",
+        "description": radius["description"],
+        "minimum": 0.0,
+        "maximum": 150.0,
+    }
     assert next(p for p in near["parameters"] if p["name"] == "place")["required"] is True
 
 
@@ -222,9 +244,19 @@ def test_running_a_named_query(api_client: TestClient) -> None:
 def test_openapi_documents_every_endpoint(api_client: TestClient) -> None:
     schema = get(api_client, "/openapi.json")
     paths = schema["paths"]
-    for path in ("/api/entities", "/api/entities/{entity_id}", "/api/near", "/api/claims", "/api/sources",
-                 "/api/sources/{document_id}", "/api/alliances/{alliance_id}/members",
-                 "/api/units/{unit_id}/hierarchy", "/api/queries", "/api/queries/near", "/api/export"):
+    for path in (
+        "/api/entities",
+        "/api/entities/{entity_id}",
+        "/api/near",
+        "/api/claims",
+        "/api/sources",
+        "/api/sources/{document_id}",
+        "/api/alliances/{alliance_id}/members",
+        "/api/units/{unit_id}/hierarchy",
+        "/api/queries",
+        "/api/queries/near",
+        "/api/export",
+    ):
         operation = paths[path]["get"]
         assert "200" in operation["responses"]
         for status, response in operation["responses"].items():
@@ -291,8 +323,9 @@ def test_export_geojson(api_client: TestClient) -> None:
     assert response.headers["content-type"] == "application/geo+json"
     collection = json.loads(response.content)
     assert collection["type"] == "FeatureCollection"
-    assert all(f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2
-               for f in collection["features"])
+    assert all(
+        f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2 for f in collection["features"]
+    )
     claims = [f["properties"] for f in collection["features"] if f["properties"]["feature"] == "claim"]
     assert claims and all({"relation", "source", "quote"} <= set(p) for p in claims)
     assert any("60 Norwegian soldiers" in (p["quote"] or "") for p in claims)

@@ -115,8 +115,11 @@ def parse_results(media: str, body: bytes) -> list[str]:
         ("text/csv", "text/csv", ["al-Tanf"]),
         ("text/tab-separated-values", "text/tab-separated-values", ['"al-Tanf"@en']),
         ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml", ["al-Tanf"]),
-        ("application/sparql-results+json;q=0.2, text/tab-separated-values;q=0.9", "text/tab-separated-values",
-         ['"al-Tanf"@en']),
+        (
+            "application/sparql-results+json;q=0.2, text/tab-separated-values;q=0.9",
+            "text/tab-separated-values",
+            ['"al-Tanf"@en'],
+        ),
         ("text/*", "text/csv", ["al-Tanf"]),
         ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml", ["al-Tanf"]),
         ("text/turtle, text/csv;q=0.3", "text/csv", ["al-Tanf"]),
@@ -135,8 +138,11 @@ def test_select_results_in_each_media_type(
 
 @pytest.mark.parametrize(
     ("accept", "media"),
-    [(None, "application/sparql-results+json"), ("application/sparql-results+xml", "application/sparql-results+xml"),
-     ("text/csv, application/sparql-results+xml;q=0.5", "application/sparql-results+xml")],
+    [
+        (None, "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv, application/sparql-results+xml;q=0.5", "application/sparql-results+xml"),
+    ],
 )
 def test_ask(client: TestClient, accept: str | None, media: str) -> None:
     query = PREFIXES + "ASK { id:al-tanf skos:prefLabel ?l }"
@@ -184,8 +190,12 @@ def test_graph_answers_in_each_rdf_media_type(client: TestClient, media: str | N
 
 @pytest.mark.parametrize(
     ("query", "accept"),
-    [(LABEL_QUERY, "image/png"), (LABEL_QUERY, "text/turtle"), (CONSTRUCT, "application/sparql-results+json"),
-     (LABEL_QUERY, "application/sparql-results+json;q=0")],
+    [
+        (LABEL_QUERY, "image/png"),
+        (LABEL_QUERY, "text/turtle"),
+        (CONSTRUCT, "application/sparql-results+json"),
+        (LABEL_QUERY, "application/sparql-results+json;q=0"),
+    ],
 )
 def test_406_lists_what_is_available(client: TestClient, query: str, accept: str) -> None:
     body = error(client.get("/sparql", params={"query": query}, headers={"Accept": accept}), 406)
@@ -224,8 +234,15 @@ def test_update_by_get_is_refused(client: TestClient) -> None:
 # --- service description -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "parser"), [(None, "turtle"), ("application/ld+json", "json-ld"),
-                                                ("application/rdf+xml", "xml"), ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    ("accept", "parser"),
+    [
+        (None, "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+    ],
+)
 def test_service_description(client: TestClient, accept: str | None, parser: str) -> None:
     response = client.get("/sparql", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200, response.text
@@ -287,9 +304,12 @@ def test_construct_stops_at_the_cap(capped: TestClient) -> None:
 
 # --- updates -------------------------------------------------------------------------------------------
 
-INSERT = PREFIXES + f"""INSERT DATA {{ GRAPH <{GRAPH}test> {{
+INSERT = (
+    PREFIXES
+    + f"""INSERT DATA {{ GRAPH <{GRAPH}test> {{
   id:test-fob skos:prefLabel "Forward Operating Base Zulu"@en ; a orb:Place .
 }} }}"""
+)
 
 
 def post_update(
@@ -297,8 +317,9 @@ def post_update(
 ) -> httpx.Response:
     if how == "form":
         return client.post("/sparql", data={"update": update}, headers={"Content-Type": FORM, **(headers or {})})
-    return client.post("/sparql", content=update.encode(),
-                       headers={"Content-Type": "application/sparql-update", **(headers or {})})
+    return client.post(
+        "/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-update", **(headers or {})}
+    )
 
 
 def test_updates_are_disabled_by_default(client: TestClient) -> None:
@@ -308,8 +329,12 @@ def test_updates_are_disabled_by_default(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("headers", "status"),
-    [({}, 401), ({"Authorization": "Bearer"}, 401), ({"Authorization": f"Basic {TOKEN}"}, 401),
-     ({"Authorization": "Bearer wrong-token"}, 403)],
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer"}, 401),
+        ({"Authorization": f"Basic {TOKEN}"}, 401),
+        ({"Authorization": "Bearer wrong-token"}, 403),
+    ],
 )
 def test_updates_need_the_right_bearer_token(
     writable: tuple[TestClient, EmbeddedStore], headers: dict[str, str], status: int
@@ -342,9 +367,12 @@ def test_an_authorised_update_is_applied_and_names_follow(writable: tuple[TestCl
 def test_a_failing_update_changes_nothing(writable: tuple[TestClient, EmbeddedStore]) -> None:
     client, store = writable
     before = dump(store)
-    failing = INSERT + f""" ;
+    failing = (
+        INSERT
+        + f""" ;
 DELETE WHERE {{ GRAPH <{GRAPH}ontology> {{ ?s ?p ?o }} }} ;
-CREATE GRAPH <{GRAPH}background>"""  # the graph exists: the third operation fails
+CREATE GRAPH <{GRAPH}background>"""
+    )  # the graph exists: the third operation fails
     body = error(post_update(client, failing, bearer()), 400)
     assert "already exists" in body["message"]
     assert dump(store) == before
@@ -360,8 +388,12 @@ def test_a_malformed_update_is_400_with_line_and_column(writable: tuple[TestClie
 
 def test_using_graph_uri_is_refused(writable: tuple[TestClient, EmbeddedStore]) -> None:
     client, _ = writable
-    response = client.post("/sparql", params={"using-graph-uri": GRAPH + "ontology"}, content=INSERT.encode(),
-                           headers={"Content-Type": "application/sparql-update", **bearer()})
+    response = client.post(
+        "/sparql",
+        params={"using-graph-uri": GRAPH + "ontology"},
+        content=INSERT.encode(),
+        headers={"Content-Type": "application/sparql-update", **bearer()},
+    )
     error(response, 400)
 
 

@@ -85,9 +85,7 @@ FAILING: list[tuple[str, str, dict[str, Any], int]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("method", "url", "params", "status"), FAILING, ids=[f"{m} {u} {p}" for m, u, p, _ in FAILING]
-)
+@pytest.mark.parametrize(("method", "url", "params", "status"), FAILING, ids=[f"{m} {u} {p}" for m, u, p, _ in FAILING])
 def test_every_error_has_the_one_shape(
     api_client: TestClient, method: str, url: str, params: dict[str, Any], status: int
 ) -> None:
@@ -102,8 +100,11 @@ def test_every_error_has_the_one_shape(
 
 
 def test_unknown_names_come_with_suggestions(api_client: TestClient) -> None:
-    for url, params in [("/api/entities/al-tanff", {}), ("/api/near", {"place": "al tanff"}),
-                        ("/api/claims", {"relation": "block"})]:
+    for url, params in [
+        ("/api/entities/al-tanff", {}),
+        ("/api/near", {"place": "al tanff"}),
+        ("/api/claims", {"relation": "block"}),
+    ]:
         detail = api_client.get(url, params=params).json()["error"]["detail"]
         assert detail["suggestions"], url
 

@@ -43,7 +43,9 @@ def test_trig_keeps_the_named_graphs(kb: EmbeddedStore) -> None:
         assert isomorphic(parsed.graph(URIRef(name)), expected), name
 
 
-@pytest.mark.parametrize(("name", "rdflib_format"), [("ntriples", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml"), ("turtle", "turtle")])
+@pytest.mark.parametrize(
+    ("name", "rdflib_format"), [("ntriples", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml"), ("turtle", "turtle")]
+)
 def test_one_named_graph_in_each_triple_format(kb: EmbeddedStore, name: str, rdflib_format: str) -> None:
     reference = Graph().parse(data=exported(kb, "ntriples", str(BACKGROUND_GRAPH)), format="nt")
     parsed = Graph().parse(data=exported(kb, name, str(BACKGROUND_GRAPH)), format=rdflib_format)

@@ -23,8 +23,12 @@ TURTLE = b"""@prefix ex: <https://example.org/> .
 id:camp-x skos:prefLabel "Camp Xylophone"@en ; ex:near ex:camp-y .
 """
 MORE = b'<https://example.org/camp-y> <http://www.w3.org/2004/02/skos/core#prefLabel> "Camp Yankee"@en .\n'
-PARSERS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml"}
+PARSERS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +96,13 @@ def test_read_errors(client: TestClient, params: dict[str, str], headers: dict[s
 
 @pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
 def test_writes_are_disabled_by_default(client: TestClient, method: str) -> None:
-    response = client.request(method, "/rdf-graphs", params={"graph": ONTOLOGY}, content=TURTLE,
-                              headers={"Content-Type": "text/turtle", **bearer()})
+    response = client.request(
+        method,
+        "/rdf-graphs",
+        params={"graph": ONTOLOGY},
+        content=TURTLE,
+        headers={"Content-Type": "text/turtle", **bearer()},
+    )
     error(response, 403)
 
 
@@ -104,8 +113,13 @@ def test_writes_need_the_token(
 ) -> None:
     client, store = writable
     before = dump(store)
-    response = client.request(method, "/rdf-graphs", params={"graph": ONTOLOGY}, content=TURTLE,
-                              headers={"Content-Type": "text/turtle", **headers})
+    response = client.request(
+        method,
+        "/rdf-graphs",
+        params={"graph": ONTOLOGY},
+        content=TURTLE,
+        headers={"Content-Type": "text/turtle", **headers},
+    )
     error(response, status)
     if status == 401:
         assert response.headers["www-authenticate"].startswith("Bearer")
@@ -116,8 +130,13 @@ def test_writes_need_the_token(
 
 
 def write(client: TestClient, method: str, body: bytes, media: str = "text/turtle", graph: str = NEW) -> int:
-    response = client.request(method, "/rdf-graphs", params={"graph": graph}, content=body,
-                              headers={"Content-Type": media, "Authorization": f"Bearer {TOKEN}"})
+    response = client.request(
+        method,
+        "/rdf-graphs",
+        params={"graph": graph},
+        content=body,
+        headers={"Content-Type": media, "Authorization": f"Bearer {TOKEN}"},
+    )
     assert response.status_code < 300, response.text
     return response.status_code
 
@@ -180,8 +199,9 @@ def test_bad_bodies_change_nothing(
 ) -> None:
     client, store = writable
     before = dump(store)
-    response = client.request(method, "/rdf-graphs", params={"graph": BACKGROUND}, content=body,
-                              headers={"Content-Type": media, **bearer()})
+    response = client.request(
+        method, "/rdf-graphs", params={"graph": BACKGROUND}, content=body, headers={"Content-Type": media, **bearer()}
+    )
     error(response, status)
     assert dump(store) == before
 
@@ -189,8 +209,13 @@ def test_bad_bodies_change_nothing(
 @pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
 def test_the_default_graph_is_read_only(writable: tuple[TestClient, EmbeddedStore], method: str) -> None:
     client, _ = writable
-    response = client.request(method, "/rdf-graphs", params={"default": ""}, content=TURTLE,
-                              headers={"Content-Type": "text/turtle", **bearer()})
+    response = client.request(
+        method,
+        "/rdf-graphs",
+        params={"default": ""},
+        content=TURTLE,
+        headers={"Content-Type": "text/turtle", **bearer()},
+    )
     error(response, 405)
     assert response.headers["allow"] == "GET, HEAD"
 
@@ -209,11 +234,13 @@ def test_the_sparql_side_works_over_the_remote_store(oxigraph_url: str) -> None:
             ask = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
             assert ask.json()["boolean"] is True
             construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
-            assert isomorphic(Graph().parse(data=construct.content, format="turtle"),
-                              Graph().parse(data=TURTLE, format="turtle"))
+            assert isomorphic(
+                Graph().parse(data=construct.content, format="turtle"), Graph().parse(data=TURTLE, format="turtle")
+            )
             update = f'INSERT DATA {{ GRAPH <{NEW}> {{ <urn:a> <urn:b> "c" }} }}'
-            response = client.post("/sparql", content=update.encode(),
-                                   headers={"Content-Type": "application/sparql-update", **bearer()})
+            response = client.post(
+                "/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-update", **bearer()}
+            )
             assert response.status_code == 204, response.text
             assert len(get_graph(client, NEW)) == 3
             assert write(client, "DELETE", b"") == 204

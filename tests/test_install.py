@@ -54,11 +54,20 @@ def test_installed_orbat_runs_without_the_repository(wheel: Path, tmp_path: Path
     env = {**os.environ, "PYTHONPATH": str(target), "ORBAT_STORE": str(tmp_path / "store")}
     where = subprocess.run(
         [sys.executable, "-c", "import orbat.paths as p; print(p.DATA_ROOT)"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert where.stdout.strip() == str(target / "orbat" / "data")
     result = subprocess.run(
-        [sys.executable, "-m", "orbat.cli", "validate"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "orbat.cli", "validate"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout

@@ -59,7 +59,9 @@ def canonical(rows: list[dict[str, object]]) -> list[tuple[tuple[str, str], ...]
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_remote_store_gives_the_same_answers(kb: EmbeddedStore, names: NameIndex, remote_kb: RemoteStore, name: str) -> None:
+def test_remote_store_gives_the_same_answers(
+    kb: EmbeddedStore, names: NameIndex, remote_kb: RemoteStore, name: str
+) -> None:
     local = run(kb, name, EXAMPLES[name], names)
     remote = run(remote_kb, name, EXAMPLES[name], names)
     assert remote.columns == local.columns
@@ -80,7 +82,9 @@ def test_remote_store_gives_the_same_answers(kb: EmbeddedStore, names: NameIndex
         ("nonsense", {}, "no named query 'nonsense'"),
     ],
 )
-def test_bad_arguments_are_refused_readably(kb: EmbeddedStore, names: NameIndex, name: str, args: dict[str, str], message: str) -> None:
+def test_bad_arguments_are_refused_readably(
+    kb: EmbeddedStore, names: NameIndex, name: str, args: dict[str, str], message: str
+) -> None:
     with pytest.raises(QueryError) as caught:
         run(kb, name, args, names)
     assert message in str(caught.value)

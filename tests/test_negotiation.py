@@ -66,5 +66,7 @@ def test_406_lists_the_table() -> None:
 def test_parse_accept_keeps_order_and_q() -> None:
     ranges = parse_accept("text/csv;q=0.5, application/json;level=1;q=0.9, */*;q=2")
     assert [(r.type, r.subtype, r.q, r.position) for r in ranges] == [
-        ("text", "csv", 0.5, 0), ("application", "json", 0.9, 1), ("*", "*", 1.0, 2)
+        ("text", "csv", 0.5, 0),
+        ("application", "json", 0.9, 1),
+        ("*", "*", 1.0, 2),
     ]

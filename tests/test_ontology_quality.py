@@ -48,7 +48,10 @@ def _ontology_store(change: callable) -> EmbeddedStore:  # type: ignore[valid-ty
 NEW = URIRef(str(ORB) + "Fortress")
 BAD_EXAMPLES = {
     "missing-label-violation": lambda g: g.add((NEW, RDF.type, OWL.Class)),
-    "missing-definition-violation": lambda g: (g.add((NEW, RDF.type, OWL.Class)), g.add((NEW, RDFS.label, Literal("fortress")))),
+    "missing-definition-violation": lambda g: (
+        g.add((NEW, RDF.type, OWL.Class)),
+        g.add((NEW, RDFS.label, Literal("fortress"))),
+    ),
     "duplicate-label-violation": lambda g: g.add((ORB.Town, RDFS.label, Literal("City", lang="en"))),
     "missing-header-violation": lambda g: g.remove((None, OWL.versionInfo, None)),
     "unlabelled-entity-violation": lambda g: g.add((URIRef("urn:c"), ORB.subject, URIRef("urn:nameless"))),

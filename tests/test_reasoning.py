@@ -19,9 +19,7 @@ def inferred(kb: EmbeddedStore, s: str, p: str, o: str) -> bool:
 
 
 def asserted_anywhere_else(kb: EmbeddedStore, s: str, p: str, o: str) -> bool:
-    query = (
-        f"ASK {{ GRAPH ?g {{ <{ID[s]}> <{ORB[p]}> <{ID[o]}> }} FILTER (?g != <{INFERRED_GRAPH}>) }}"
-    )
+    query = f"ASK {{ GRAPH ?g {{ <{ID[s]}> <{ORB[p]}> <{ID[o]}> }} FILTER (?g != <{INFERRED_GRAPH}>) }}"
     return bool(kb.query(query))
 
 
@@ -36,7 +34,9 @@ def asserted_anywhere_else(kb: EmbeddedStore, s: str, p: str, o: str) -> bool:
         ("al-tanf", "locatedIn", "syria", "locatedIn is transitive"),
     ],
 )
-def test_axioms_are_materialised_in_the_inferred_graph(kb: EmbeddedStore, subject: str, prop: str, obj: str, axiom: str) -> None:
+def test_axioms_are_materialised_in_the_inferred_graph(
+    kb: EmbeddedStore, subject: str, prop: str, obj: str, axiom: str
+) -> None:
     assert inferred(kb, subject, prop, obj), axiom
     assert not asserted_anywhere_else(kb, subject, prop, obj), "inferences are kept apart from sources"
 

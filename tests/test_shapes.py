@@ -107,14 +107,38 @@ def _remove_plain_triple(g: Graph, c: URIRef, v: URIRef) -> None:
 CASES: list[tuple[str, Mutation, str]] = [
     ("no preferred label", _drop(AIR_FORCE, SKOS.prefLabel), "exactly one preferred label"),
     ("two preferred labels", _add(AIR_FORCE, SKOS.prefLabel, Literal("VKS", lang="en")), "exactly one preferred label"),
-    ("unit without echelon", _drop(ID["31st-guards-air-assault-brigade"], ORB.echelon), "one echelon from the echelon scheme"),
-    ("echelon outside the scheme", _set(ID["31st-guards-air-assault-brigade"], ORB.echelon, ECH["legion"]), "one echelon from the echelon scheme"),
+    (
+        "unit without echelon",
+        _drop(ID["31st-guards-air-assault-brigade"], ORB.echelon),
+        "one echelon from the echelon scheme",
+    ),
+    (
+        "echelon outside the scheme",
+        _set(ID["31st-guards-air-assault-brigade"], ORB.echelon, ECH["legion"]),
+        "one echelon from the echelon scheme",
+    ),
     ("asserter without reliability", _drop(ID["pat-lang"], ORB.reliability), "NATO Admiralty reliability grade"),
-    ("reliability outside A-F", _set(ID["amn"], ORB.reliability, Literal("G")), "reliability is a NATO Admiralty grade"),
-    ("invalid WKT", _set(TANF_GEOMETRY, GEO.asWKT, Literal("POINT(38.65)", datatype=GEO.wktLiteral)), "valid WKT POINT"),
+    (
+        "reliability outside A-F",
+        _set(ID["amn"], ORB.reliability, Literal("G")),
+        "reliability is a NATO Admiralty grade",
+    ),
+    (
+        "invalid WKT",
+        _set(TANF_GEOMETRY, GEO.asWKT, Literal("POINT(38.65)", datatype=GEO.wktLiteral)),
+        "valid WKT POINT",
+    ),
     ("WKT as a plain string", _set(TANF_GEOMETRY, GEO.asWKT, Literal("POINT(38.65 33.495)")), "valid WKT POINT"),
-    ("latitude out of range", _set(TANF_GEOMETRY, ORB.latitude, Literal("133.495", datatype=XSD.decimal)), "latitude is a decimal in [-90, 90]"),
-    ("longitude out of range", _set(TANF_GEOMETRY, ORB.longitude, Literal("238.65", datatype=XSD.decimal)), "longitude is a decimal in [-180, 180]"),
+    (
+        "latitude out of range",
+        _set(TANF_GEOMETRY, ORB.latitude, Literal("133.495", datatype=XSD.decimal)),
+        "latitude is a decimal in [-90, 90]",
+    ),
+    (
+        "longitude out of range",
+        _set(TANF_GEOMETRY, ORB.longitude, Literal("238.65", datatype=XSD.decimal)),
+        "longitude is a decimal in [-180, 180]",
+    ),
     ("WKT and lat/long disagree", _set(TANF_GEOMETRY, ORB.latitude, Literal("33.4", datatype=XSD.decimal)), "disagree"),
     ("no precision", _drop(TANF_GEOMETRY, ORB.precisionKm), "precision in km"),
     ("coordinates not marked background", _set(TANF_GEOMETRY, ORB.status, STATUS.reported), "marked st:background"),
@@ -127,18 +151,34 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("hedging unstated", _drop(CLAIM_NODE, ORB.hedged), "whether it is hedged"),
     ("object and value", _add(CLAIM_NODE, ORB.value, Literal(2)), "one object or one value"),
     ("neither object nor value", _drop(VALUE_CLAIM, ORB.value), "one object or one value"),
-    ("reported claim without evidence", _drop(CLAIM_NODE, ORB.hasEvidence), "evidence, a source passage and a report date"),
-    ("reported claim without report date", _drop(CLAIM_NODE, ORB.reportDate), "evidence, a source passage and a report date"),
+    (
+        "reported claim without evidence",
+        _drop(CLAIM_NODE, ORB.hasEvidence),
+        "evidence, a source passage and a report date",
+    ),
+    (
+        "reported claim without report date",
+        _drop(CLAIM_NODE, ORB.reportDate),
+        "evidence, a source passage and a report date",
+    ),
     ("background claim without basis", _background_without_basis, "evidence, a source passage and a report date"),
     ("plain triple missing", _remove_plain_triple, "plain triple that the claim states is missing"),
     ("empty quote", _set(EVIDENCE_NODE, ORB.quote, Literal("")), "non-empty verbatim quote"),
-    ("quote not in the passage", _set(EVIDENCE_NODE, ORB.quote, Literal("Three Russian Su-35s")), "does not occur verbatim"),
+    (
+        "quote not in the passage",
+        _set(EVIDENCE_NODE, ORB.quote, Literal("Three Russian Su-35s")),
+        "does not occur verbatim",
+    ),
     ("offsets wrong", _set(EVIDENCE_NODE, ORB.startChar, Literal(3)), "offsets do not point at the quote"),
     ("evidence without passage", _drop(EVIDENCE_NODE, ORB.inPassage), "exactly one passage"),
     ("document without title", _drop(DOCUMENT, DCTERMS.title), "a document has a title"),
     ("document date as a string", _set(DOCUMENT, DCTERMS.date, Literal("21 May 2017")), "one date (xsd:date)"),
     ("passage without author", _drop(PASSAGE, DCTERMS.creator), "an author"),
-    ("passage text not at its offsets", _set(PASSAGE, ORB.startChar, Literal(11000)), "not the document text at the passage's offsets"),
+    (
+        "passage text not at its offsets",
+        _set(PASSAGE, ORB.startChar, Literal(11000)),
+        "not the document text at the passage's offsets",
+    ),
 ]
 
 

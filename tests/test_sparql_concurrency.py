@@ -118,9 +118,22 @@ def serve(kb: EmbeddedStore, folder: Path) -> Iterator[str]:
         serialize(kb.quads(), out, format=RdfFormat.N_QUADS)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(SERVE), "--nquads", str(nquads), "--port", str(port),
-         "--timeout", str(SERVED.query_timeout_s), "--max-results", str(SERVED.max_results),
-         "--workers", str(SERVED.query_workers), "--max-overdue", str(SERVED.max_overdue_queries)],
+        [
+            sys.executable,
+            str(SERVE),
+            "--nquads",
+            str(nquads),
+            "--port",
+            str(port),
+            "--timeout",
+            str(SERVED.query_timeout_s),
+            "--max-results",
+            str(SERVED.max_results),
+            "--workers",
+            str(SERVED.query_workers),
+            "--max-overdue",
+            str(SERVED.max_overdue_queries),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -189,9 +202,11 @@ def test_small_queries_stay_answered_while_slow_ones_run(
             thread.join()
 
     with capsys.disabled():
-        print("\nsmall-query latency over HTTP, 8 parallel clients, server in its own process with "
-              f"query_timeout_s={SERVED.query_timeout_s}, query_workers={SERVED.query_workers}, "
-              f"max_overdue_queries={SERVED.max_overdue_queries}:")
+        print(
+            "\nsmall-query latency over HTTP, 8 parallel clients, server in its own process with "
+            f"query_timeout_s={SERVED.query_timeout_s}, query_workers={SERVED.query_workers}, "
+            f"max_overdue_queries={SERVED.max_overdue_queries}:"
+        )
         print(f"  alone:                     {summary(baseline)}")
         print(f"  while 3 slow queries ran:  {summary(during)}")
         for name, status, seconds, message in sorted(slow_results):

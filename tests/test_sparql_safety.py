@@ -62,8 +62,11 @@ def test_load_is_found_with_its_source(text: str, source: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['INSERT DATA { <urn:a> <urn:b> "LOAD <http://x/>" }', "INSERT DATA { <urn:a> <urn:load> ?load }",
-     "# LOAD <http://x/>\nCLEAR ALL"],
+    [
+        'INSERT DATA { <urn:a> <urn:b> "LOAD <http://x/>" }',
+        "INSERT DATA { <urn:a> <urn:load> ?load }",
+        "# LOAD <http://x/>\nCLEAR ALL",
+    ],
 )
 def test_load_elsewhere_is_not_the_operation(text: str) -> None:
     assert find_load(text) is None

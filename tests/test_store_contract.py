@@ -80,7 +80,7 @@ def test_a_failing_update_changes_nothing(empty_store: TripleStore) -> None:
             f" CREATE GRAPH <{G1}>"  # fails: the graph exists
         )
     assert snapshot(empty_store) == before
-    with pytest.raises(StoreError, match="(?i)syntax|parse|error"):
+    with pytest.raises(StoreError, match=r"(?i)syntax|parse|error"):
         empty_store.update("INSERT DATA { <a> <b> ")
     assert snapshot(empty_store) == before
 

@@ -27,9 +27,7 @@ _BODY_SCHEMAS: dict[str, dict[str, Any]] = {"geojson": _GEOJSON, "jsonld": {}}  
 _BODIES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The export, as an attachment named orbat-<graph or all>.<extension>.",
-        "content": {
-            f.media_type: {"schema": _BODY_SCHEMAS.get(f.name, {"type": "string"})} for f in FORMATS.values()
-        },
+        "content": {f.media_type: {"schema": _BODY_SCHEMAS.get(f.name, {"type": "string"})} for f in FORMATS.values()},
     }
 }
 

@@ -13,21 +13,21 @@ Contract:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol, Union
+from typing import Protocol
 
 from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
-    QueryBoolean,
     Quad,
+    QueryBoolean,
     QuerySolutions,
     RdfFormat,
     Triple,
 )
 
-Term = Union[NamedNode, BlankNode, Literal]
-QueryResult = Union[QuerySolutions, QueryBoolean, Iterator[Triple]]
+Term = NamedNode | BlankNode | Literal
+QueryResult = QuerySolutions | QueryBoolean | Iterator[Triple]
 
 
 class StoreError(Exception):

@@ -35,7 +35,11 @@ def parse_quads(data: bytes, format: RdfFormat, graph: str | None) -> list[Quad]
     quads = []
     for item in parsed:
         if isinstance(item, Quad):
-            quads.append(item if format in QUAD_FORMATS and graph is None else Quad(item.subject, item.predicate, item.object, target))
+            quads.append(
+                item
+                if format in QUAD_FORMATS and graph is None
+                else Quad(item.subject, item.predicate, item.object, target)
+            )
         else:
             quads.append(Quad(item.subject, item.predicate, item.object, target))
     if graph is None and any(isinstance(q.graph_name, DefaultGraph) for q in quads):

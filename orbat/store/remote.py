@@ -15,7 +15,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 import httpx
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+    serialize,
+)
 
 from orbat.store.base import QueryResult, StoreError, Term
 from orbat.store.embedded import parse_quads, replacement
@@ -23,7 +32,9 @@ from orbat.store.embedded import parse_quads, replacement
 _TOKENS = re.compile(
     r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)"""
 )
-_FORM = re.compile(r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)", re.IGNORECASE)
+_FORM = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)", re.IGNORECASE
+)
 
 
 def bind_parameters(sparql: str, bindings: Mapping[str, Term]) -> str:
