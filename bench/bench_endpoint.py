@@ -20,17 +20,12 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +34,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 
 from orbat.build import build
 from orbat.paths import QUERIES_DIR
+from orbat.servers import free_port, oxigraph_binary, running
 from orbat.store import EmbeddedStore
 from orbat.store.remote import bind_parameters
 
@@ -62,46 +58,6 @@ def queries() -> dict[str, str]:
         {"place": AL_TANF, "radius_km": Literal("50", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))},
     )
     return {"point lookup (al-Tanf)": POINT_LOOKUP, "near al-tanf 50 km": near}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        raise SystemExit("the 'oxigraph' server binary is missing: pip install oxigraph")
-    return found
-
-
-@contextmanager
-def running(command: list[str], ready_url: str, timeout: float = 60.0) -> Iterator[subprocess.Popen[bytes]]:
-    """A server process, up when ``ready_url`` answers; stopped by PID (SIGTERM, then SIGKILL)."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited: {process.stderr.read().decode() if process.stderr else ''}")
-            try:
-                httpx.get(ready_url, timeout=1.0)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{ready_url} did not come up in {timeout} s") from None
-                time.sleep(0.1)
-        yield process
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 def measure(urls: dict[str, str], query: str, iterations: int, warmup: int) -> dict[str, tuple[int, list[float]]]:
@@ -157,13 +113,23 @@ def main(argv: Sequence[str] | None = None) -> list[Timing]:
         started = time.monotonic()
         store_dir, nquads = prepare(Path(tmp), args.reason)
         oxigraph_dir = Path(tmp) / "oxigraph"
-        subprocess.run([oxigraph_binary(), "load", "--location", str(oxigraph_dir), "--file", str(nquads)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [oxigraph_binary(), "load", "--location", str(oxigraph_dir), "--file", str(nquads)],
+            check=True,
+            capture_output=True,
+        )
         print(f"built and loaded {sum(1 for _ in nquads.open('rb'))} quads in {time.monotonic() - started:.1f} s")
         ours_port, theirs_port = free_port(), free_port()
         ours_cmd = [sys.executable, str(SERVE), "--store", str(store_dir), "--port", str(ours_port)]
-        theirs_cmd = [oxigraph_binary(), "serve", "--location", str(oxigraph_dir), "--bind",
-                      f"127.0.0.1:{theirs_port}", "--union-default-graph"]
+        theirs_cmd = [
+            oxigraph_binary(),
+            "serve",
+            "--location",
+            str(oxigraph_dir),
+            "--bind",
+            f"127.0.0.1:{theirs_port}",
+            "--union-default-graph",
+        ]
         ours_url, theirs_url = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{theirs_port}/query"
         with running(ours_cmd, ours_url), running(theirs_cmd, f"{theirs_url}?query=ASK%7B%7D"):
             for name, query in queries().items():

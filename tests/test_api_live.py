@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port, stop, wait_until_up
+
+from orbat.servers import free_port, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 

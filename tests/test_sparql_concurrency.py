@@ -23,7 +23,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port, stop, wait_until_up
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pyoxigraph import RdfFormat, serialize
@@ -32,6 +31,7 @@ from sparql_support import PREFIXES, error
 from api.app import create_app
 from api.execution import QueryGate
 from api.settings import Settings
+from orbat.servers import free_port, stop, wait_until_up
 from orbat.store import EmbeddedStore
 
 KEYS = " ".join(str(k) for k in range(100))
