@@ -1,5 +1,5 @@
-"""Benchmarks of the store and the named queries on synthetic knowledge bases (not in the default test run).
+"""Benchmarks, run by hand or by the ``slow`` tests (``pytest -m slow``), never in the default test run.
 
-``bench/generate.py`` writes a knowledge base of a chosen size with the shape of the real build;
-``bench/bench_store.py`` measures loads, queries and exports on it against in-run references.
+Each module says what it measures and against which reference measured in the same run;
+``bench/generate.py`` writes synthetic knowledge bases of a chosen size for ``bench/bench_store.py``.
 """
