@@ -15,36 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from orbat import ontology
+from orbat.entities import (
+    Entity,
+    as_list,
+    commenter_entities,
+    load_entities,
+    unknown_author_entities,
+    unknown_author_id,
+)
 from orbat.ids import digest, slug
 from orbat.paths import ANNOTATIONS_DIR, BACKGROUND_DIR, SOURCES_DIR
 from orbat.sources import Document, Passage, load_documents
 from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
 
-RELIABILITY_GRADES = "ABCDEF"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 BACKGROUND_ASSERTER = "orbat-analysts"
-
-
-@dataclass(frozen=True)
-class Geo:
-    lat: float
-    lon: float
-    precision_km: float
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    kinds: tuple[str, ...]
-    label: str
-    aliases: tuple[str, ...] = ()
-    echelon: str | None = None
-    reliability: str | None = None
-    reliability_basis: str | None = None
-    geo: Geo | None = None
-    located_in: tuple[str, ...] = ()
-    description: str | None = None
-    where: str = "?"
 
 
 @dataclass(frozen=True)
@@ -94,124 +78,6 @@ class Annotations:
     documents: list[Document]
     entities: dict[str, Entity]
     claims: list[Claim] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- entities
-
-_ENTITY_KEYS = (
-    ["id", "kind", "label"],
-    ["aliases", "echelon", "reliability", "reliability_basis", "geo", "located_in", "description"],
-)
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _entity(entry: Any, fallback: str) -> Entity:
-    if not isinstance(entry, Mapping):
-        raise AnnotationError(where_of(entry, fallback), "an entity must be a mapping")
-    check_keys(entry, *_ENTITY_KEYS)
-    where = entry.where
-    entity_id = str(entry["id"])
-    if not ID_PATTERN.match(entity_id):
-        raise AnnotationError(where, f"id {entity_id!r} is not a lower-case slug")
-    classes = ontology.entity_classes()
-    kinds = tuple(str(k) for k in _as_list(entry["kind"]))
-    for kind in kinds:
-        if kind not in classes:
-            raise AnnotationError(where, f"unknown kind {kind!r} (known: {', '.join(sorted(classes))})")
-    echelon = entry.get("echelon")
-    if echelon is not None and echelon not in ontology.echelons():
-        raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})")
-    reliability = entry.get("reliability")
-    if reliability is not None and (len(str(reliability)) != 1 or reliability not in RELIABILITY_GRADES):
-        raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
-    geo = entry.get("geo")
-    point = None
-    if geo is not None:
-        if not isinstance(geo, Mapping):
-            raise AnnotationError(where, "geo must be a mapping {lat, lon, precision_km}")
-        check_keys(geo, ["lat", "lon", "precision_km"], [])
-        lat, lon = float(geo["lat"]), float(geo["lon"])
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise AnnotationError(geo.where, f"coordinates out of range: lat {lat}, lon {lon}")
-        point = Geo(lat, lon, float(geo["precision_km"]))
-    return Entity(
-        id=entity_id,
-        kinds=kinds,
-        label=str(entry["label"]),
-        aliases=tuple(str(a) for a in _as_list(entry.get("aliases"))),
-        echelon=echelon,
-        reliability=reliability,
-        reliability_basis=entry.get("reliability_basis"),
-        geo=point,
-        located_in=tuple(str(p) for p in _as_list(entry.get("located_in"))),
-        description=entry.get("description"),
-        where=where,
-    )
-
-
-def load_entities(paths: list[Path]) -> dict[str, Entity]:
-    entities: dict[str, Entity] = {}
-    for path in paths:
-        data = load_yaml(path) or []
-        if not isinstance(data, list):
-            raise AnnotationError(str(path), "an entities file must be a list of entries")
-        for entry in data:
-            entity = _entity(entry, str(path))
-            if entity.id in entities:
-                raise AnnotationError(
-                    entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})"
-                )
-            entities[entity.id] = entity
-    for entity in entities.values():
-        for place in entity.located_in:
-            if place not in entities:
-                raise AnnotationError(entity.where, f"located_in refers to unknown entity {place!r}")
-    return entities
-
-
-def commenter_entities(documents: list[Document], known: dict[str, Entity]) -> dict[str, Entity]:
-    """Entities for the printed authors of comments that the entity files do not list."""
-    found: dict[str, Entity] = {}
-    for document in documents:
-        for passage in document.passages:
-            author = passage.author
-            if author and author not in known and author not in found:
-                found[author] = Entity(
-                    id=author,
-                    kinds=("Commenter",),
-                    label=passage.author_as_printed,
-                    reliability="F",
-                    reliability_basis="A reader comment under a pseudonym; cannot be judged.",
-                    where=f"{document.path.name}:{passage.id}",
-                )
-    return found
-
-
-def unknown_author_id(document: Document, passage: Passage) -> str:
-    """A separate unknown author per passage: unknown commenters are not one person."""
-    return f"unknown-author-{slug(document.id)}-{passage.id}"
-
-
-def unknown_author_entities(documents: list[Document]) -> dict[str, Entity]:
-    found: dict[str, Entity] = {}
-    for document in documents:
-        for passage in document.passages:
-            if passage.author is None:
-                entity_id = unknown_author_id(document, passage)
-                found[entity_id] = Entity(
-                    id=entity_id,
-                    kinds=("Commenter",),
-                    label=f"unknown author of {passage.id} ({document.id})",
-                    reliability="F",
-                    reliability_basis="The comment prints no author; cannot be judged.",
-                    where=f"{document.path.name}:{passage.id}",
-                )
-    return found
 
 
 # ---------------------------------------------------------------- claims
@@ -318,10 +184,10 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
         passage = document.passage(str(entry["passage"]))
         if passage is None:
             raise AnnotationError(where, f"passage {entry['passage']!r} is not in document {document.id}")
-        evidence = [_locate(str(q), passage, where) for q in _as_list(entry["quote"])]
+        evidence = [_locate(str(q), passage, where) for q in as_list(entry["quote"])]
         default_asserter = passage.author or unknown_author_id(document, passage)
         asserted_by = _ref(entities, entry.get("asserted_by", default_asserter), "asserted_by", where)
-    cites = tuple(_ref(entities, c, "cites", where) for c in _as_list(entry.get("cites")))
+    cites = tuple(_ref(entities, c, "cites", where) for c in as_list(entry.get("cites")))
     credibility = entry.get("credibility", 6 if document is None else None)
     if not isinstance(credibility, int) or not 1 <= credibility <= 6:
         raise AnnotationError(where, f"credibility must be an integer 1-6, got {credibility!r}")

@@ -15,7 +15,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from orbat import ontology
-from orbat.annotations import Annotations, Claim, Entity, Evidence, unknown_author_id
+from orbat.annotations import Annotations, Claim, Evidence
+from orbat.entities import Entity, unknown_author_id
 from orbat.namespaces import (
     BACKGROUND_GRAPH,
     CLAIM,
