@@ -1,0 +1,57 @@
+"""A build replaces the knowledge base in one atomic write, only after every check passed: a build
+that fails (bad annotation, SHACL violation, inconsistency) leaves the previous store as it was."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import RdfFormat, serialize
+
+from orbat import build as build_module
+from orbat.build import build, fingerprint
+from orbat.reasoning import Inconsistent
+from orbat.store import EmbeddedStore
+from orbat.validation import ValidationFailed, Violation
+from orbat.yamlfile import AnnotationError
+
+
+@pytest.fixture
+def store(kb: EmbeddedStore) -> EmbeddedStore:
+    copy = EmbeddedStore()
+    copy.native.extend(kb.quads())
+    return copy
+
+
+def dump(store: EmbeddedStore) -> bytes:
+    return serialize(sorted(store.quads(), key=str), format=RdfFormat.N_QUADS) or b""
+
+
+def _raise(error: Exception):  # type: ignore[no-untyped-def]
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        ("load_annotations", AnnotationError("kb/annotations/claims-x.yaml:3", "quote not found verbatim")),
+        ("validation.require_valid", ValidationFailed([Violation("claim/x", None, "bad", None, "shape", None)])),
+        ("reasoning.materialise", Inconsistent("HermiT finds the knowledge base inconsistent")),
+    ],
+)
+def test_a_failed_build_leaves_the_store_as_it_was(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, target: str, error: Exception
+) -> None:
+    before = dump(store)
+    owner, _, name = target.rpartition(".")
+    monkeypatch.setattr(getattr(build_module, owner) if owner else build_module, name, _raise(error))
+    with pytest.raises(type(error)):
+        build(store)
+    assert dump(store) == before
+
+
+def test_a_rebuild_gives_the_same_store(store: EmbeddedStore, kb: EmbeddedStore) -> None:
+    report = build(store)
+    assert dump(store) == dump(kb)
+    assert report.fingerprint == fingerprint()
