@@ -75,3 +75,11 @@ def test_an_inconsistent_example_is_caught() -> None:
 def test_the_seed_is_consistent_and_reasoned(built: tuple[EmbeddedStore, object]) -> None:
     _, report = built
     assert report.reasoned and report.inferred > 100  # type: ignore[attr-defined]
+
+
+def test_missing_java_is_reported_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orbat import reasoning
+
+    monkeypatch.setattr(reasoning.shutil, "which", lambda _: None)
+    with pytest.raises(reasoning.ReasonerUnavailable, match="needs Java"):
+        reasoning.infer(ontology_graph())
