@@ -76,3 +76,21 @@ def api_client(kb: EmbeddedStore) -> Iterator[TestClient]:
 
     with TestClient(create_app(kb)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def client(api_client: TestClient) -> TestClient:
+    """The read-only app over the seed knowledge base, default settings."""
+    return api_client
+
+
+@pytest.fixture
+def writable(kb: EmbeddedStore) -> Iterator[tuple[TestClient, EmbeddedStore]]:
+    """An app with updates enabled (bearer token), over its own copy of the seed knowledge base."""
+    from sparql_support import WRITABLE, copy_of
+
+    from api.app import create_app
+
+    store = copy_of(kb)
+    with TestClient(create_app(store, WRITABLE)) as test_client:
+        yield test_client, store

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
-from sparql_support import AL_TANF, GRAPH, PREFIXES, SKOS_PREF, TOKEN, WRITABLE, bearer, copy_of, dump, error, rows
+from sparql_support import AL_TANF, GRAPH, PREFIXES, SKOS_PREF, TOKEN, bearer, copy_of, dump, error, rows
 
 from api.app import create_app
 from api.settings import Settings
@@ -27,19 +27,6 @@ LABEL_QUERY = PREFIXES + "SELECT ?label WHERE { id:al-tanf skos:prefLabel ?label
 CONSTRUCT = PREFIXES + "CONSTRUCT { id:al-tanf ?p ?o } WHERE { id:al-tanf ?p ?o }"
 AL_TANF_LABEL = (URIRef(AL_TANF), URIRef(SKOS_PREF), Literal("al-Tanf", lang="en"))
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture(scope="module")
-def client(kb: EmbeddedStore) -> Iterator[TestClient]:
-    with TestClient(create_app(kb, Settings())) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def writable(kb: EmbeddedStore) -> Iterator[tuple[TestClient, EmbeddedStore]]:
-    store = copy_of(kb)
-    with TestClient(create_app(store, WRITABLE)) as test_client:
-        yield test_client, store
 
 
 def send(client: TestClient, how: str, query: str, **params: str | list[str]) -> httpx.Response:

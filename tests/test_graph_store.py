@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from sparql_support import AL_TANF, GRAPH, SKOS_PREF, TOKEN, WRITABLE, bearer, copy_of, dump, error, rows
+from sparql_support import AL_TANF, GRAPH, SKOS_PREF, TOKEN, WRITABLE, bearer, dump, error, rows
 
 from api.app import create_app
-from api.settings import Settings
 from orbat.store import EmbeddedStore, RemoteStore
 
 ONTOLOGY = GRAPH + "ontology"
@@ -29,19 +26,6 @@ PARSERS = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
-
-
-@pytest.fixture(scope="module")
-def client(kb: EmbeddedStore) -> Iterator[TestClient]:
-    with TestClient(create_app(kb, Settings())) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def writable(kb: EmbeddedStore) -> Iterator[tuple[TestClient, EmbeddedStore]]:
-    store = copy_of(kb)
-    with TestClient(create_app(store, WRITABLE)) as test_client:
-        yield test_client, store
 
 
 def get_graph(client: TestClient, iri: str | None, accept: str = "text/turtle") -> Graph:
