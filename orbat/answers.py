@@ -10,21 +10,30 @@ import difflib
 from collections import OrderedDict
 from typing import Any
 
-from orbat import ontology
+from orbat import namespaces, ontology
 from orbat.names import Match, NameIndex
 from orbat.namespaces import ID, SOURCE
-from orbat.queries import QueryError, Table, execute, get_query, internal_query, named_queries, run
+from orbat.queries import (
+    QueryError,
+    Table,
+    did_you_mean,
+    execute,
+    get_query,
+    internal_query,
+    named_queries,
+    resolve_entity,
+    run,
+)
 from orbat.store.base import TripleStore
 
-ORB = "https://w3id.org/orbat/ontology#"
-STATUS = "https://w3id.org/orbat/status/"
+ORB = str(namespaces.ORB)
 
 
 def short(iri: str | None) -> str | None:
     """Readable ids: entity and claim ids, relation and status names, passage ids."""
     if iri is None:
         return None
-    for prefix in (str(ID), ORB, STATUS, "https://w3id.org/orbat/claim/", str(SOURCE)):
+    for prefix in (str(ID), ORB, str(namespaces.STATUS), str(namespaces.CLAIM), str(SOURCE)):
         if iri.startswith(prefix):
             return iri.removeprefix(prefix)
     return iri
@@ -49,8 +58,7 @@ def _check_vocabulary(word: str, known: list[str], what: str) -> None:
     """400 for a word outside a closed list (kinds, relations, statuses), with close spellings."""
     if word not in known:
         suggestions = _close(word, known)
-        hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
-        raise QueryError(f"unknown {what} {word!r}{hint}", status=400, suggestions=suggestions)
+        raise QueryError(f"unknown {what} {word!r}{did_you_mean(suggestions)}", status=400, suggestions=suggestions)
 
 
 def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -58,26 +66,12 @@ def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50
 
     ``kind`` is an ontology class; its subclasses count (kind=Place finds the border crossing).
     """
-    candidates = names.search(text, None, limit=max(len(names), 1))
     if kind:
-        classes = ontology.entity_classes()
-        _check_vocabulary(kind, sorted(classes), "kind")
-        wanted = classes[kind]
-        candidates = [
-            m for m in candidates if any(k in classes and ontology.is_subclass(classes[k], wanted) for k in m.kinds)
-        ]
+        _check_vocabulary(kind, sorted(ontology.entity_classes()), "kind")
     return [
-        {"id": m.id, "label": m.label, "kind": list(m.kinds), "aliases": list(m.aliases)} for m in candidates[:limit]
+        {"id": m.id, "label": m.label, "kind": list(m.kinds), "aliases": list(m.aliases)}
+        for m in names.search(text, kind, limit)
     ]
-
-
-def resolve(names: NameIndex, text: str, what: str = "entity") -> Match:
-    found = names.resolve(text)
-    if not found:
-        suggestions = [m.id for m in names.suggest(text)]
-        hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
-        raise QueryError(f"no {what} named {text!r}{hint}", status=404, suggestions=suggestions)
-    return found[0]
 
 
 def _claim(row: dict[str, Any], subject_key: str = "subject", object_key: str = "object") -> dict[str, Any]:
@@ -127,7 +121,7 @@ def group_claims(
 
 def near(store: TripleStore, names: NameIndex, place: str, radius_km: float) -> dict[str, Any]:
     """Actors positioned at or near a place: by reported relation and by distance."""
-    match = resolve(names, place, "place")
+    match = resolve_entity(names, place, "place")
     table = run(store, "near", {"place": match.id, "radius_km": str(radius_km)}, names)
     results: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
     for row in table.rows:
@@ -227,7 +221,7 @@ def claims(
 
 def members(store: TripleStore, names: NameIndex, alliance: str) -> dict[str, Any]:
     """Who belongs to an alliance: each member with the claims that say so, stated or background."""
-    match = resolve(names, alliance, "alliance")
+    match = resolve_entity(names, alliance, "alliance")
     table = run(store, "alliance-members", {"alliance": match.id}, names)
     by_member: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for row in table.rows:
@@ -247,7 +241,7 @@ def members(store: TripleStore, names: NameIndex, alliance: str) -> dict[str, An
 
 def hierarchy(store: TripleStore, names: NameIndex, unit: str) -> dict[str, Any]:
     """Every subunit under a unit, at any depth, with its parent and the claims that state the link."""
-    match = resolve(names, unit, "unit")
+    match = resolve_entity(names, unit, "unit")
     table = run(store, "unit-hierarchy", {"unit": match.id}, names)
     units: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for row in table.rows:

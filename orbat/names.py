@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from orbat import ontology
 from orbat.namespaces import ID
 from orbat.paths import QUERIES_DIR
 from orbat.store.base import TripleStore
@@ -86,7 +87,8 @@ class NameIndex:
         return sorted((self._entities[i] for i in found), key=lambda m: (normalise(m.label) != key, m.label))
 
     def search(self, text: str, kind: str | None = None, limit: int = 50) -> list[Match]:
-        """Exact matches first, then entities whose names contain the text."""
+        """Exact matches first, then entities whose names contain the text; ``kind`` is an ontology
+        class whose subclasses count too (kind=Place finds a border crossing)."""
         key = normalise(text)
         exact = {m.iri for m in self.resolve(text)}
         partial = {iri for k, iris in self._by_key.items() if key and key in k for iri in iris}
@@ -94,7 +96,7 @@ class NameIndex:
             (self._entities[i] for i in partial - exact), key=lambda m: m.label.lower()
         )
         if kind:
-            ranked = [m for m in ranked if kind in m.kinds]
+            ranked = [m for m in ranked if any(ontology.is_subkind(k, kind) for k in m.kinds)]
         return ranked[:limit]
 
     def suggest(self, text: str, limit: int = 5) -> list[Match]:

@@ -85,5 +85,10 @@ def statuses() -> dict[str, URIRef]:
     return scheme_concepts(STATUS.scheme)
 
 
-def is_subclass(cls: URIRef, ancestor: URIRef) -> bool:
-    return ancestor in set(ontology_graph().transitive_objects(cls, RDFS.subClassOf))
+@cache
+def is_subkind(kind: str, ancestor: str) -> bool:
+    """Whether the class named ``kind`` is ``ancestor`` or one of its subclasses (local names)."""
+    classes = entity_classes()
+    if kind not in classes or ancestor not in classes:
+        return False
+    return classes[ancestor] in set(ontology_graph().transitive_objects(classes[kind], RDFS.subClassOf))

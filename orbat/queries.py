@@ -27,7 +27,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions
 
 from orbat import ontology
-from orbat.names import NameIndex
+from orbat.names import Match, NameIndex
 from orbat.namespaces import SOURCE
 from orbat.paths import QUERIES_DIR
 from orbat.store.base import Term, TripleStore
@@ -141,17 +141,25 @@ def _number(param: Parameter, raw: str, kind: type) -> Any:
     return value
 
 
+def did_you_mean(suggestions: list[str]) -> str:
+    return f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
+
+
+def resolve_entity(names: NameIndex, text: str, what: str = "entity", context: str = "") -> Match:
+    """The best entity for a name as analysts type it; 404 with close names when there is none."""
+    found = names.resolve(text)
+    if not found:
+        suggestions = [m.id for m in names.suggest(text)]
+        raise QueryError(f"{context}no {what} named {text!r}{did_you_mean(suggestions)}", 404, suggestions)
+    return found[0]
+
+
 def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
     """Turn a user's text into an RDF term of the parameter's type; never into query text."""
     if param.type == "entity":
         if names is None:
             raise QueryError("entity parameters need a name index")
-        found = names.resolve(raw)
-        if not found:
-            suggestions = [m.id for m in names.suggest(raw)]
-            hint = f" (did you mean: {', '.join(suggestions)}?)" if suggestions else ""
-            raise QueryError(f"parameter {param.name}: no entity named {raw!r}{hint}", 404, suggestions)
-        return NamedNode(found[0].iri)
+        return NamedNode(resolve_entity(names, raw, context=f"parameter {param.name}: ").iri)
     if param.type == "document":
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", raw):
             raise QueryError(f"parameter {param.name}: {raw!r} is not a document id")
