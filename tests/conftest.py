@@ -5,6 +5,7 @@ a free port on 127.0.0.1 and stopped by its PID.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +14,23 @@ from fastapi.testclient import TestClient
 
 from orbat.build import BuildReport, build
 from orbat.names import NameIndex
+from orbat.paths import ANNOTATIONS_DIR, SOURCES_DIR
 from orbat.servers import free_port, oxigraph_binary, running
 from orbat.store import EmbeddedStore, RemoteStore, TripleStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def annotation_workspace(root: Path) -> Path:
+    """A copy of the sources and the entity files under ``root``, with no claims, for tests that
+    load annotation files of their own (``load_annotations(root/"sources", root/"annotations",
+    root/"background")``)."""
+    shutil.copytree(SOURCES_DIR, root / "sources")
+    (root / "annotations").mkdir()
+    (root / "background").mkdir()
+    for path in ANNOTATIONS_DIR.glob("entities*.yaml"):
+        shutil.copy(path, root / "annotations")
+    return root
 
 
 @pytest.fixture(scope="session")

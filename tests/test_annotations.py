@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import annotation_workspace
 
 from orbat.annotations import load_annotations
-from orbat.paths import ANNOTATIONS_DIR, SOURCES_DIR
 from orbat.yamlfile import AnnotationError
 
 DOC = "sst-2017-05-21-hezbollah-iraqi-forces"
@@ -35,12 +34,7 @@ def test_claim_ids_are_deterministic() -> None:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A copy of the sources and entities, with no claims, to add one bad file to."""
-    shutil.copytree(SOURCES_DIR, tmp_path / "sources")
-    (tmp_path / "annotations").mkdir()
-    (tmp_path / "background").mkdir()
-    for path in ANNOTATIONS_DIR.glob("entities*.yaml"):
-        shutil.copy(path, tmp_path / "annotations")
-    return tmp_path
+    return annotation_workspace(tmp_path)
 
 
 def load(workspace: Path) -> None:

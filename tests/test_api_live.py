@@ -1,11 +1,9 @@
 """The REST API over real HTTP: a uvicorn process on a free 127.0.0.1 port, started and stopped by
-its PID, serving the seed knowledge base (``api.serve_seed``), asked with httpx like any client."""
+its PID (``orbat serve`` over a new store folder), asked with httpx like any client."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,40 +12,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from orbat.servers import free_port, stop, wait_until_up
+from orbat.servers import free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def live_url() -> Iterator[str]:
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``orbat serve``, the README's main command, on a free port: it builds the seed into a new
+    store folder, then serves it; stopped by its PID."""
     port = free_port()
-    env = {**os.environ, "ORBAT_SEED_REASON": "0"}  # the reasoner adds ~6 s and nothing these tests need
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.serve_seed:create_seed_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    store = tmp_path_factory.mktemp("live") / "store"
+    command = [sys.executable, "-m", "orbat.cli", "serve", "--store", str(store), "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/api/sources", process, timeout=60)
+    with running(command, f"{url}/api/sources", timeout=120, cwd=ROOT):
         yield url
-    finally:
-        stop(process)
 
 
 def test_near_over_http(live_url: str) -> None:

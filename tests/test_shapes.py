@@ -6,10 +6,10 @@ document, its entities and two claims; each case breaks one thing.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 
 import pytest
+from conftest import annotation_workspace
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
@@ -17,7 +17,6 @@ from orbat.annotations import load_annotations
 from orbat.build import locations
 from orbat.namespaces import CLAIM, ECH, GEO, ID, ORB, SOURCE, STATUS
 from orbat.ontology import ontology_graph
-from orbat.paths import ANNOTATIONS_DIR, SOURCES_DIR
 from orbat.triples import named_graphs
 from orbat.validation import check
 
@@ -41,12 +40,7 @@ claims:
 
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, dict[str, str], list[str]]:
-    root = tmp_path_factory.mktemp("kb")
-    shutil.copytree(SOURCES_DIR, root / "sources")
-    (root / "annotations").mkdir()
-    (root / "background").mkdir()
-    for path in ANNOTATIONS_DIR.glob("entities*.yaml"):
-        shutil.copy(path, root / "annotations")
+    root = annotation_workspace(tmp_path_factory.mktemp("kb"))
     (root / "annotations" / "claims-small.yaml").write_text(CLAIMS, encoding="utf-8")
     annotations = load_annotations(root / "sources", root / "annotations", root / "background")
     graph = Graph()

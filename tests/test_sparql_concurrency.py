@@ -13,7 +13,6 @@ with and without slow queries running; it asserts on errors, not on wall time.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -31,7 +30,7 @@ from sparql_support import PREFIXES, error
 from api.app import create_app
 from api.execution import QueryGate
 from api.settings import Settings
-from orbat.servers import free_port, stop, wait_until_up
+from orbat.servers import free_port, running
 from orbat.store import EmbeddedStore
 
 KEYS = " ".join(str(k) for k in range(100))
@@ -117,32 +116,25 @@ def serve(kb: EmbeddedStore, folder: Path) -> Iterator[str]:
     with nquads.open("wb") as out:
         serialize(kb.quads(), out, format=RdfFormat.N_QUADS)
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(SERVE),
-            "--nquads",
-            str(nquads),
-            "--port",
-            str(port),
-            "--timeout",
-            str(SERVED.query_timeout_s),
-            "--max-results",
-            str(SERVED.max_results),
-            "--workers",
-            str(SERVED.query_workers),
-            "--max-overdue",
-            str(SERVED.max_overdue_queries),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [
+        sys.executable,
+        str(SERVE),
+        "--nquads",
+        str(nquads),
+        "--port",
+        str(port),
+        "--timeout",
+        str(SERVED.query_timeout_s),
+        "--max-results",
+        str(SERVED.max_results),
+        "--workers",
+        str(SERVED.query_workers),
+        "--max-overdue",
+        str(SERVED.max_overdue_queries),
+    ]
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/sparql?query=ASK%7B%7D", process, timeout=60)
+    with running(command, f"{url}/sparql?query=ASK%7B%7D", timeout=60):
         yield url
-    finally:
-        stop(process)
 
 
 def small_queries(url: str, clients: int, seconds: float) -> tuple[list[float], list[str]]:
