@@ -81,7 +81,7 @@ def _claim(row: dict[str, Any], subject_key: str = "subject", object_key: str = 
         "relation": short(row.get("relation")),
         "object": short(row.get(object_key)),
         "value": row.get("value"),
-        "status": short(row.get("st") or row.get("status")),
+        "status": short(row.get("status")),
         "quote": row.get("quote"),
         "passage": short(row.get("passage")),
         "source": short(row.get("source")),
@@ -192,6 +192,10 @@ def entity(store: TripleStore, names: NameIndex, entity_id: str) -> dict[str, An
     }
 
 
+# The API's filter names -> the parameters of queries/claims.rq
+_CLAIM_FILTERS = {"relation": "family", "source": "document", "object": "with_object", "status": "with_status"}
+
+
 def claims(
     store: TripleStore, names: NameIndex, filters: dict[str, str | None], limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
@@ -207,15 +211,14 @@ def claims(
         _check_vocabulary(str(args["status"]), sorted(ontology.statuses()), "status")
     if "relation" in args:
         _check_vocabulary(str(args["relation"]), sorted(ontology.relations()), "relation")
-        args["family"] = args.pop("relation")
     if "source" in args:
         document_ids = [d["id"] for d in sources(store)]
         if args["source"] not in document_ids:
             suggestions = _close(str(args["source"]), document_ids)
             raise QueryError(f"no source document {args['source']!r}", status=404, suggestions=suggestions)
-        args["document"] = args.pop("source")
-    table: Table = execute(store, get_query("claims"), {k: str(v) for k, v in args.items()}, names)
-    grouped = group_claims(table.rows, "subject", "o")
+    query_args = {_CLAIM_FILTERS.get(k, k): str(v) for k, v in args.items()}
+    table: Table = execute(store, get_query("claims"), query_args, names)
+    grouped = group_claims(table.rows)
     return {"total": len(grouped), "limit": limit, "offset": offset, "claims": grouped[offset : offset + limit]}
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 
 import owlready2
@@ -91,14 +90,6 @@ def infer(graph: Graph) -> Graph:
         inferred.add((s, p, o))
     world.close()
     return inferred
-
-
-def triples_of(graphs: Iterable[Graph]) -> Graph:
-    union = Graph()
-    for g in graphs:
-        for triple in g:
-            union.add(triple)
-    return union
 
 
 def apply_rules(graph: Graph, rules_dir: Path = RULES_DIR) -> Graph:

@@ -18,8 +18,6 @@ from orbat.paths import ANNOTATIONS_DIR, SOURCES_DIR
 from orbat.servers import free_port, oxigraph_binary, running
 from orbat.store import EmbeddedStore, RemoteStore, TripleStore
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 def annotation_workspace(root: Path) -> Path:
     """A copy of the sources and the entity files under ``root``, with no claims, for tests that

@@ -64,13 +64,13 @@ def test_subunits_of_the_31st_guards_air_assault_brigade(kb: EmbeddedStore, name
 
 def test_where_pmu_elements_were_initially_deployed(kb: EmbeddedStore, names: NameIndex) -> None:
     rows = run(kb, "claims", {"subject": "PMU", "family": "deployedTo"}, names).rows
-    places = {r["o"].removeprefix(ID) for r in rows}
+    places = {r["object"].removeprefix(ID) for r in rows}
     assert {"damascus", "aleppo", "deir-ez-zor"} <= places
     assert any("initial forces deployed to Damascus" in r["quote"] for r in rows)
 
 
 def test_who_blocked_the_turkish_offensive(kb: EmbeddedStore, names: NameIndex) -> None:
-    rows = run(kb, "claims", {"family": "blocks", "object": "turkish-offensive-northern-syria"}, names).rows
+    rows = run(kb, "claims", {"family": "blocks", "with_object": "turkish-offensive-northern-syria"}, names).rows
     blockers = {r["subject"].removeprefix(ID) for r in rows}
     assert blockers == {"syrian-arab-army", "syrian-democratic-forces"}
     assert all("blocked by the SAA and SDF forces" in r["quote"] for r in rows)
