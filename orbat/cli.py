@@ -25,7 +25,16 @@ from orbat.build import compile_graphs
 from orbat.export import FORMATS, export_format, write
 from orbat.names import NameIndex
 from orbat.namespaces import graph_iri
-from orbat.queries import QueryError, Table, execute, get_query, internal_query, named_queries, parse_header
+from orbat.queries import (
+    QueryError,
+    Table,
+    execute,
+    get_query,
+    internal_query,
+    named_queries,
+    parse_header,
+    table,
+)
 from orbat.reasoning import Inconsistent, ReasonerUnavailable
 from orbat.store import StoreError, TripleStore
 from orbat.validation import ValidationFailed
@@ -183,13 +192,12 @@ def query(
         if not file.is_file():
             raise QueryError(f"no such query file: {file}")
         text = file.read_text(encoding="utf-8")
-        named = parse_header(file) if text.startswith("# name:") else None
-        if named is None:
-            from orbat.queries import table
-
+        if text.startswith("# name:"):  # a named-query file: its header declares the parameters
+            _print_table(execute(triple_store, parse_header(file), args, names), fmt)
+        elif args:
+            raise QueryError("parameters need a query file with a '# name:' / '# param:' header")
+        else:
             _print_table(table(triple_store.query(text)), fmt)
-            return
-        _print_table(execute(triple_store, named, args, names), fmt)
         return
     if name is None:
         raise QueryError("give a query name or --file (see 'orbat queries')")
