@@ -5,8 +5,8 @@ The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -15,18 +15,18 @@ from api import errors, rest, sparql
 from api.settings import Settings
 from api.state import ServiceState
 from orbat import __version__
-from orbat.names import NameIndex
 from orbat.store import TripleStore
 
 
 def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    executor = ThreadPoolExecutor(max_workers=settings.query_workers, thread_name_prefix="orbat-query")
+    state = ServiceState(store=store, settings=settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state.runner.warm()
         yield
-        executor.shutdown(wait=False, cancel_futures=True)
+        state.close()
 
     app = FastAPI(
         title="orbat",
@@ -34,7 +34,8 @@ def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
         description="Order-of-battle knowledge base: SPARQL 1.1 endpoint at /sparql, REST API under /api.",
         lifespan=lifespan,
     )
-    app.state.orbat = ServiceState(store=store, settings=settings, names=NameIndex(store), executor=executor)
+    app.state.orbat = state
+    weakref.finalize(app, state.close)  # an app dropped without its lifespan still stops its workers
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(rest.router)

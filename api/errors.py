@@ -30,6 +30,10 @@ class ApiError(Exception):
         self.detail = detail
         self.headers = headers
 
+    def __reduce__(self) -> tuple[type[ApiError], tuple[int, str, Any, dict[str, str] | None]]:
+        """Errors travel back from worker processes pickled (api.isolation)."""
+        return (type(self), (self.status, self.message, self.detail, self.headers))
+
 
 def error_body(status: int, message: str, detail: Any = None) -> dict[str, Any]:
     return {"error": {"status": status, "message": message, "detail": detail}}

@@ -1,52 +1,36 @@
 """Running store work off the event loop, under a time limit, without letting slow queries starve others.
 
-Queries run in the state's ThreadPoolExecutor: pyoxigraph releases the GIL while it evaluates, so
-the event loop keeps serving other requests while a query runs.
+Two runners do it, chosen by ``api.app.create_app`` from the store:
 
-What can and cannot be interrupted, honestly:
+- ``api.isolation.ProcessRunner`` (an embedded store on disk, what ``orbat serve`` runs): every
+  read runs in a worker process that opens the store read-only, so a query past its limit is
+  really ended (the process is killed and replaced) and a crash in the query engine costs one
+  worker, not the service.
+- ``ThreadRunner`` (an in-memory store, or a remote SPARQL server whose queries end when their
+  connection does): the jobs run in threads. pyoxigraph has no cancellation; the worker checks a
+  ``Deadline`` each time the result iterator hands over a row, so a streaming query stops within
+  one row of its limit, but one that works inside Rust before its first row keeps its thread until
+  it ends by itself (the client still gets its 503 at the deadline). ``QueryGate`` sets
+  ``settings.max_overdue_queries`` threads aside for such overdue queries so that they do not
+  starve live ones.
 
-- pyoxigraph has no cancellation. The worker checks a ``Deadline`` each time the result iterator
-  hands over a row (or triple) and while it serializes, so a query that streams its answer stops
-  within one row of its limit and frees its thread.
-- A query that works inside Rust before yielding its first row (an aggregate, ORDER BY, a big
-  join filtered down to nothing) cannot be stopped: it keeps its thread, and a CPU core, until it
-  ends by itself. The client still gets its 503 at the deadline, because the handler stops
-  waiting then; the thread is then *overdue*. "At the deadline" means when the event loop next
-  gets the CPU: with both cores of the test machine busy with such queries, 503s for a 0.5 s limit
-  left 0.05-0.6 s late (tests/test_sparql_concurrency.py).
-- Never a 200 with a truncated body: the whole answer is built in the worker before any byte is
-  sent, so a query that runs out of time is an error, and one that runs out of rows (the result
-  cap) says so in headers.
-
-So that overdue threads do not starve everyone else, the pool of ``settings.query_workers``
-threads is split by ``QueryGate``: ``settings.max_overdue_queries`` threads are set aside for
-overdue queries, the rest serve live ones. A query admitted as live moves to the overdue reserve
-when it misses its deadline, freeing its live slot at once; only when the reserve is full does an
-overdue query keep its live slot and shrink capacity. A request that cannot get a live slot
-before its own deadline is answered 503 with Retry-After. Because live + overdue never exceeds the
-pool, admitted work never waits inside the executor's queue, where it could not be counted.
-
-Sizing: until a slow query misses its deadline it holds a live slot like any other, so the live
-slots (``query_workers - max_overdue_queries``) must outnumber the slow queries expected at once,
-or small queries queue behind them for up to a whole time limit. Threads are cheap (idle ones
-cost nothing; pyoxigraph runs them in parallel without the GIL); the reserve bounds how many
-cores abandoned queries may burn.
-
-pyoxigraph's result iterators are "unsendable" (they must be freed by the thread that made them),
-so ``in_worker`` clears the frames of an exception before it travels to the event loop's thread.
+A ``Job`` names its function and arguments; ``STORE`` and ``NAMES`` among the arguments stand for
+the store and the name index of whoever runs it (the worker process has its own), so jobs pickle.
+Never a 200 with a truncated body: the whole answer is built in the worker before any byte is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import functools
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from api.errors import ApiError
 
@@ -60,7 +44,9 @@ class QueryTimeout(Exception):
 
 @dataclass(frozen=True)
 class Deadline:
-    """A point in ``time.monotonic()`` after which work stops, and the limit it came from."""
+    """A point in ``time.monotonic()`` after which work stops, and the limit it came from.
+
+    The monotonic clock is the system's, so a deadline means the same in a worker process."""
 
     at: float
     limit_s: float
@@ -75,6 +61,68 @@ class Deadline:
     def check(self) -> None:
         if time.monotonic() > self.at:
             raise QueryTimeout(f"time limit of {self.limit_s:g} s reached")
+
+
+class Resource(enum.Enum):
+    """Stand-ins, in a job's arguments, for what the runner provides."""
+
+    STORE = "store"
+    NAMES = "names"
+
+
+STORE = Resource.STORE
+NAMES = Resource.NAMES
+
+
+@dataclass(frozen=True)
+class Job:
+    """A function of the store (and the name index) to run elsewhere: module-level, so it pickles."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
+        return cls(fn, args, kwargs)
+
+    def bind(self, provide: Callable[[Resource], Any]) -> Callable[[], Any]:
+        """The call, with every ``Resource`` among the arguments replaced by what ``provide`` gives."""
+
+        def resolve(value: Any) -> Any:
+            return provide(value) if isinstance(value, Resource) else value
+
+        args = tuple(resolve(a) for a in self.args)
+        kwargs = {k: resolve(v) for k, v in self.kwargs.items()}
+        return functools.partial(self.fn, *args, **kwargs)
+
+
+class Runner(Protocol):
+    """Where reads run: ``run`` under a deadline (503 past it, unless ``abandon`` is false: an
+    export runs to its end); ``store_changed`` after every write, so readers see it."""
+
+    async def run(self, job: Job, deadline: Deadline, *, abandon: bool = True) -> Any: ...
+
+    def warm(self) -> None: ...
+
+    def store_changed(self) -> None: ...
+
+    def snapshot(self) -> dict[str, int]: ...
+
+    def close(self) -> None: ...
+
+
+def timeout_error(limit_s: float) -> ApiError:
+    return ApiError(
+        503,
+        f"the query exceeded the time limit of {limit_s:g} s (ORBAT_QUERY_TIMEOUT) and was stopped; "
+        "narrow it (more specific patterns, LIMIT) and try again",
+        {"time_limit_s": limit_s},
+    )
+
+
+def busy_error(message: str, snapshot: dict[str, int]) -> ApiError:
+    return ApiError(503, f"the server is busy: {message}; retry shortly", snapshot, {"Retry-After": "1"})
 
 
 @dataclass
@@ -132,15 +180,6 @@ class QueryGate:
             return self.live + self.overdue
 
 
-def timeout_error(limit_s: float) -> ApiError:
-    return ApiError(
-        503,
-        f"the query exceeded the time limit of {limit_s:g} s (ORBAT_QUERY_TIMEOUT) and was abandoned; "
-        "narrow it (more specific patterns, LIMIT) and try again",
-        {"time_limit_s": limit_s},
-    )
-
-
 def _release_frames(exc: BaseException | None) -> None:
     """Clear the locals of every finished frame in an exception's tracebacks (and its causes)."""
     seen: set[int] = set()
@@ -161,40 +200,51 @@ def in_worker(job: Callable[[], T]) -> T:
         raise
 
 
-async def _admit(gate: QueryGate, deadline: Deadline) -> Ticket:
+async def admit(gate: QueryGate, deadline: Deadline) -> Ticket:
     while True:
         ticket = gate.try_enter()
         if ticket is not None:
             return ticket
         if deadline.remaining() <= 0:
-            raise ApiError(
-                503,
-                f"the server is busy: no query worker became free within {deadline.limit_s:g} s; retry shortly",
-                gate.snapshot(),
-                {"Retry-After": "1"},
-            )
+            raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", gate.snapshot())
         await asyncio.sleep(ADMISSION_POLL_S)
 
 
-async def run_limited(
-    executor: ThreadPoolExecutor, gate: QueryGate, job: Callable[[], T], deadline: Deadline, *, abandon: bool = True
-) -> T:
-    """Run ``job`` in a worker thread; the deadline bounds the wait for a thread and, with ``abandon``,
-    the wait for the answer (then a 503). Writes pass ``abandon=False``: an update cannot be stopped,
-    and answering before it finished would not say whether it was applied."""
-    ticket = await _admit(gate, deadline)
-    try:
-        future: Future[T] = executor.submit(in_worker, job)
-    except RuntimeError as exc:  # the executor is shut down: the app is stopping
-        gate.leave(ticket)
-        raise ApiError(503, "the server is shutting down") from exc
-    future.add_done_callback(functools.partial(gate.leave, ticket))
-    if not abandon:
-        return await asyncio.wrap_future(future)
-    try:
-        return await asyncio.wait_for(asyncio.wrap_future(future), max(deadline.remaining(), 0.0))
-    except (TimeoutError, QueryTimeout) as exc:
-        # wait_for cancelled the wrapper, which cancels the job if it had not started; a running
-        # job stops at its next deadline check or, stuck inside Rust, becomes overdue.
-        gate.mark_overdue(ticket)
-        raise timeout_error(deadline.limit_s) from exc
+class ThreadRunner:
+    """Jobs in a pool of ``settings.query_workers`` threads, ``max_overdue`` of them set aside for
+    queries past their deadline (see the module docstring for what a thread cannot stop)."""
+
+    def __init__(self, provide: Callable[[Resource], Any], workers: int, max_overdue: int) -> None:
+        self._provide = provide
+        self.gate = QueryGate(workers, max_overdue)
+        self._executor = ThreadPoolExecutor(max_workers=self.gate.workers, thread_name_prefix="orbat-query")
+
+    async def run(self, job: Job, deadline: Deadline, *, abandon: bool = True) -> Any:
+        ticket = await admit(self.gate, deadline)
+        try:
+            future: Future[Any] = self._executor.submit(in_worker, job.bind(self._provide))
+        except RuntimeError as exc:  # the executor is shut down: the app is stopping
+            self.gate.leave(ticket)
+            raise ApiError(503, "the server is shutting down") from exc
+        future.add_done_callback(functools.partial(self.gate.leave, ticket))
+        try:
+            if not abandon:
+                return await asyncio.wrap_future(future)
+            return await asyncio.wait_for(asyncio.wrap_future(future), max(deadline.remaining(), 0.0))
+        except (TimeoutError, QueryTimeout) as exc:
+            # wait_for cancelled the wrapper, which cancels the job if it had not started; a running
+            # job stops at its next deadline check or, stuck inside Rust, becomes overdue.
+            self.gate.mark_overdue(ticket)
+            raise timeout_error(deadline.limit_s) from exc
+
+    def warm(self) -> None:
+        """Threads start on demand."""
+
+    def store_changed(self) -> None:
+        """Threads share the writer's store: they see every write at once."""
+
+    def snapshot(self) -> dict[str, int]:
+        return self.gate.snapshot()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -16,17 +16,15 @@ would silently lose triples when a client PUTs it back.
 
 from __future__ import annotations
 
-import functools
-
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, RdfFormat
 
 from api.auth import require_writer
 from api.errors import ApiError
-from api.execution import Deadline, run_limited
+from api.execution import STORE, Deadline, Job
 from api.negotiation import RDF_OFFERS, negotiate
 from api.results import Answer, render_triples
-from api.state import ServiceState, get_state
+from api.state import get_state
 from orbat.store import TripleStore
 
 PATH = "/rdf-graphs"
@@ -121,21 +119,17 @@ def read_graph(store: TripleStore, iri: str | None, accept: str | None, deadline
     return render_triples(triples, offer, deadline, None)
 
 
-def store_graph(state: ServiceState, iri: str, body: bytes, fmt: RdfFormat, replace: bool) -> bool:
-    """Parse, then write in one atomic call (in a worker thread); True when the graph is new."""
-    with state.write_lock:
-        existed = iri in state.store.graphs()
-        state.store.load(body, fmt, iri, replace=replace)
-        state.refresh_names()
-        return not existed and iri in state.store.graphs()
+def store_graph(store: TripleStore, iri: str, body: bytes, fmt: RdfFormat, replace: bool) -> bool:
+    """Parse, then write in one atomic call (in the writer thread); True when the graph is new."""
+    existed = iri in store.graphs()
+    store.load(body, fmt, iri, replace=replace)
+    return not existed and iri in store.graphs()
 
 
-def drop_graph(state: ServiceState, iri: str) -> None:
-    with state.write_lock:
-        if iri not in state.store.graphs():
-            raise ApiError(404, f"no graph <{iri}> in the store", {"graph": iri})
-        state.store.drop(iri)
-        state.refresh_names()
+def drop_graph(store: TripleStore, iri: str) -> None:
+    if iri not in store.graphs():
+        raise ApiError(404, f"no graph <{iri}> in the store", {"graph": iri})
+    store.drop(iri)
 
 
 async def _read(request: Request) -> Answer:
@@ -144,8 +138,7 @@ async def _read(request: Request) -> Answer:
     accept = request.headers.get("accept")
     negotiate(accept, RDF_OFFERS, "a graph")
     deadline = Deadline.start(state.settings.query_timeout_s)
-    job = functools.partial(read_graph, state.store, iri, accept, deadline)
-    return await run_limited(state.executor, state.gate, job, deadline)
+    return await state.read(Job.of(read_graph, STORE, iri, accept, deadline), deadline)  # type: ignore[no-any-return]
 
 
 async def _write(request: Request, *, replace: bool) -> Response:
@@ -154,9 +147,7 @@ async def _write(request: Request, *, replace: bool) -> Response:
     iri = writable_target(request)
     fmt = body_format(request)
     body = await request.body()
-    deadline = Deadline.start(state.settings.query_timeout_s)  # bounds the wait for a thread, not the write
-    job = functools.partial(store_graph, state, iri, body, fmt, replace)
-    created = await run_limited(state.executor, state.gate, job, deadline, abandon=False)
+    created = await state.write(store_graph, state.store, iri, body, fmt, replace)
     return Response(status_code=201 if created else 204)
 
 
@@ -220,6 +211,5 @@ async def graph_delete(request: Request) -> Response:
     state = get_state(request)
     require_writer(request, state.settings)
     iri = writable_target(request)
-    deadline = Deadline.start(state.settings.query_timeout_s)
-    await run_limited(state.executor, state.gate, functools.partial(drop_graph, state, iri), deadline, abandon=False)
+    await state.write(drop_graph, state.store, iri)
     return Response(status_code=204)

@@ -20,13 +20,17 @@ class Settings:
     update_token: str | None = None
     allow_service: bool = False  # SPARQL SERVICE (federation) lets the server fetch URLs
     allow_remote_load: bool = False  # SPARQL LOAD <url> likewise
-    query_workers: int = 8  # threads for store work; see api.execution for why more than the cores
-    max_overdue_queries: int = 2  # of the query_workers threads, how many queries past their limit may keep
+    query_workers: int = 8  # workers (processes, or threads) for reads; see api.execution and api.isolation
+    max_overdue_queries: int = 2  # threads only: of the query_workers, how many queries past their limit may keep
+    max_long_queries: int = 8  # processes only: queries running longer than long_query_s at once (api.isolation)
+    long_query_s: float = 0.25  # processes only: after this a query yields the CPU to cheap ones
+    isolate_queries: bool = True  # reads of an on-disk embedded store run in worker processes
 
     @classmethod
     def from_env(cls) -> Settings:
         """ORBAT_QUERY_TIMEOUT, ORBAT_MAX_RESULTS, ORBAT_ENABLE_UPDATE + ORBAT_UPDATE_TOKEN,
-        ORBAT_ALLOW_SERVICE, ORBAT_ALLOW_REMOTE_LOAD, ORBAT_QUERY_WORKERS, ORBAT_MAX_OVERDUE_QUERIES."""
+        ORBAT_ALLOW_SERVICE, ORBAT_ALLOW_REMOTE_LOAD, ORBAT_QUERY_WORKERS, ORBAT_MAX_OVERDUE_QUERIES,
+        ORBAT_MAX_LONG_QUERIES, ORBAT_LONG_QUERY_S, ORBAT_ISOLATE_QUERIES (default on)."""
         return cls(
             query_timeout_s=float(os.environ.get("ORBAT_QUERY_TIMEOUT", cls.query_timeout_s)),
             max_results=int(os.environ.get("ORBAT_MAX_RESULTS", cls.max_results)),
@@ -36,4 +40,7 @@ class Settings:
             allow_remote_load=_flag("ORBAT_ALLOW_REMOTE_LOAD"),
             query_workers=int(os.environ.get("ORBAT_QUERY_WORKERS", cls.query_workers)),
             max_overdue_queries=int(os.environ.get("ORBAT_MAX_OVERDUE_QUERIES", cls.max_overdue_queries)),
+            max_long_queries=int(os.environ.get("ORBAT_MAX_LONG_QUERIES", cls.max_long_queries)),
+            long_query_s=float(os.environ.get("ORBAT_LONG_QUERY_S", cls.long_query_s)),
+            isolate_queries=os.environ.get("ORBAT_ISOLATE_QUERIES", "1").lower() not in ("0", "false", "no", "off"),
         )

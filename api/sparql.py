@@ -15,7 +15,6 @@ so the application factory mounts the whole SPARQL side with one ``include_route
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -26,13 +25,14 @@ from pyoxigraph import NamedNode
 from api import graph_store
 from api.auth import require_writer
 from api.errors import ApiError
-from api.execution import Deadline, run_limited
+from api.execution import STORE, Deadline, Job
 from api.negotiation import BOOLEAN_OFFERS, RDF_OFFERS, SOLUTION_OFFERS, negotiate
 from api.results import Answer, run_query, serialize_triples
 from api.service_description import SD_PREFIXES, description
 from api.settings import Settings
 from api.sparql_safety import check_query, check_update, find_service, query_form
 from api.state import ServiceState, get_state
+from orbat.store import TripleStore
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
@@ -149,9 +149,9 @@ async def answer_query(request: Request, state: ServiceState, op: Operation) -> 
     form = query_form(op.query)
     if form:  # an early 406, before the query costs anything
         negotiate(accept, OFFERS_BY_FORM[form], f"the answer to this {form} query")
-    job = functools.partial(
+    job = Job.of(
         run_query,
-        state.store,
+        STORE,
         op.query,
         op.default_graphs,
         op.named_graphs,
@@ -160,15 +160,8 @@ async def answer_query(request: Request, state: ServiceState, op: Operation) -> 
         settings.max_results,
         federated=settings.allow_service and find_service(op.query) is not None,
     )
-    answer = await run_limited(state.executor, state.gate, job, deadline)
+    answer = await state.read(job, deadline)
     return Response(answer.body, media_type=answer.offer.header, headers=answer_headers(settings, answer))
-
-
-def apply_update(state: ServiceState, sparql: str) -> None:
-    """One atomic update (in a worker thread), then the name index follows the new labels."""
-    with state.write_lock:
-        state.store.update(sparql)
-        state.refresh_names()
 
 
 async def answer_update(request: Request, state: ServiceState, op: Operation) -> Response:
@@ -177,15 +170,15 @@ async def answer_update(request: Request, state: ServiceState, op: Operation) ->
     if op.using_graphs:
         raise ApiError(400, "using-graph-uri and using-named-graph-uri are not supported: use USING or WITH instead")
     check_update(op.update, state.settings)
-    deadline = Deadline.start(state.settings.query_timeout_s)  # bounds the wait for a thread, not the update
-    job = functools.partial(apply_update, state, op.update)
-    await run_limited(state.executor, state.gate, job, deadline, abandon=False)
+    await state.write(state.store.update, op.update)  # one atomic update; it cannot be stopped halfway
     return Response(status_code=204)
 
 
-def describe_service(state: ServiceState, endpoint: str, accept: str | None, deadline: Deadline) -> Answer:
+def describe_service(
+    store: TripleStore, settings: Settings, endpoint: str, accept: str | None, deadline: Deadline
+) -> Answer:
     offer = negotiate(accept, RDF_OFFERS, "the service description")
-    triples = description(endpoint, state.settings, state.store.graphs())
+    triples = description(endpoint, settings, store.graphs())
     return Answer(serialize_triples(triples, offer, deadline, SD_PREFIXES), offer, len(triples))
 
 
@@ -219,8 +212,8 @@ async def sparql_get(request: Request) -> Response:
         negotiate(accept, RDF_OFFERS, "the service description")
         endpoint = str(request.url.replace(query=""))
         deadline = Deadline.start(state.settings.query_timeout_s)
-        job = functools.partial(describe_service, state, endpoint, accept, deadline)
-        answer = await run_limited(state.executor, state.gate, job, deadline)
+        job = Job.of(describe_service, STORE, state.settings, endpoint, accept, deadline)
+        answer = await state.read(job, deadline)
         return Response(answer.body, media_type=answer.offer.header, headers={"Vary": "Accept"})
     return await answer_query(request, state, op)
 

@@ -1,37 +1,44 @@
 """Downloads that neither hold a query worker while a client reads nor fill the memory.
 
-The serializer writes into a spooled file on the query pool (memory up to 8 MB, then a temporary
-file) at full speed and frees its worker; the response then streams the file in chunks, with a
-Content-Length, at the client's pace. A failure while serializing is still an error answer (no
+The serializer writes into a temporary file on the runner (in a worker process, or a thread) at
+full speed and frees its worker; the response then streams the file in chunks, with a
+Content-Length, at the client's pace. The file is unlinked as soon as the response holds it open.
+A failure while serializing is still an error answer (no
 header has been sent yet), and the file is closed however the response ends, a client that hangs
 up included. (Streaming straight from the serializer would tie a worker to the slowest reader.)
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
 
-def spool(writer: Callable[[IO[bytes]], None]) -> IO[bytes]:
-    """Run ``writer`` into a spooled file and rewind it; the file is closed if the writer fails."""
-    file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 (returned open)
-    complete = False
+def spool(writer: Callable[..., None], *args: Any) -> str:
+    """Run ``writer(*args, output)`` into a new temporary file and return its path (a worker process
+    cannot hand over an open file); the file is removed if the writer fails."""
+    fd, name = tempfile.mkstemp(prefix="orbat-spool-")
     try:
-        writer(file)
-        file.seek(0)
-        complete = True
-        return file
-    finally:
-        if not complete:
-            file.close()
+        with os.fdopen(fd, "wb") as output:
+            writer(*args, output)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return name
+
+
+def take(path: str) -> IO[bytes]:
+    """Open a spooled file and unlink it: it is gone when closed, however the response ends."""
+    file = open(path, "rb")  # noqa: SIM115 (returned open)
+    os.unlink(path)
+    return file
 
 
 def _chunks(file: IO[bytes]) -> Iterator[bytes]:

@@ -32,15 +32,18 @@ def annotation_workspace(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built() -> tuple[EmbeddedStore, BuildReport]:
-    store = EmbeddedStore()
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedStore, BuildReport]:
+    """The seed built once per session, on disk: apps over it answer from worker processes that
+    open it read-only (api.isolation), as ``orbat serve`` does."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("kb") / "store")
     report = build(store, reason=True)
+    store.flush()
     return store, report
 
 
 @pytest.fixture(scope="session")
 def kb(built: tuple[EmbeddedStore, BuildReport]) -> EmbeddedStore:
-    """The seed knowledge base (ontology, source, background and inferred graphs), in memory."""
+    """The seed knowledge base (ontology, source, background and inferred graphs), on disk."""
     return built[0]
 
 
@@ -97,12 +100,12 @@ def client(api_client: TestClient) -> TestClient:
 
 
 @pytest.fixture
-def writable(kb: EmbeddedStore) -> Iterator[tuple[TestClient, EmbeddedStore]]:
-    """An app with updates enabled (bearer token), over its own copy of the seed knowledge base."""
+def writable(kb: EmbeddedStore, tmp_path: Path) -> Iterator[tuple[TestClient, EmbeddedStore]]:
+    """An app with updates enabled (bearer token), over its own on-disk copy of the seed knowledge base."""
     from sparql_support import WRITABLE, copy_of
 
     from api.app import create_app
 
-    store = copy_of(kb)
+    store = copy_of(kb, tmp_path / "store")
     with TestClient(create_app(store, WRITABLE)) as test_client:
         yield test_client, store

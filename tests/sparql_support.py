@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 from typing import Any
 
@@ -21,9 +23,10 @@ TOKEN = "test-token-4f1c"
 WRITABLE = Settings(update_enabled=True, update_token=TOKEN)
 
 
-def copy_of(kb: EmbeddedStore) -> EmbeddedStore:
-    """A private in-memory copy of the seed knowledge base, for tests that write."""
-    store = EmbeddedStore()
+def copy_of(kb: EmbeddedStore, path: Path | None = None) -> EmbeddedStore:
+    """A private copy of the seed knowledge base, for tests that write: in memory, or on disk at
+    ``path`` (then an app over it reads through worker processes, as ``orbat serve`` does)."""
+    store = EmbeddedStore(path)
     store.native.extend(list(kb.quads()))
     return store
 

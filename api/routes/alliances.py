@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
+from api.execution import NAMES, STORE
 from api.models import Members
 from api.routes.common import blocking, error_responses
-from api.state import get_state
 from orbat import answers
 
 router = APIRouter(tags=["structure"])
@@ -24,5 +24,4 @@ async def alliance_members(
     request: Request,
     alliance_id: Annotated[str, Path(description="The alliance: id, name or alias (r-plus-6, R+6).")],
 ) -> Any:
-    state = get_state(request)
-    return await blocking(request, answers.members, state.store, state.names, alliance_id)
+    return await blocking(request, answers.members, STORE, NAMES, alliance_id)

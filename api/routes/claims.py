@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api.execution import NAMES, STORE
 from api.models import ClaimsPage
 from api.routes.common import blocking, error_responses
-from api.state import get_state
 from orbat import answers, ontology
 
 router = APIRouter(tags=["claims"])
@@ -47,7 +47,6 @@ async def list_claims(
     limit: Annotated[int, Query(ge=1, le=500, description="Claims per page.")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
 ) -> Any:
-    state = get_state(request)
     filters = {
         "subject": subject,
         "relation": relation,
@@ -56,4 +55,4 @@ async def list_claims(
         "hedged": None if hedged is None else str(hedged).lower(),
         "status": status,
     }
-    return await blocking(request, answers.claims, state.store, state.names, filters, limit, offset)
+    return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)

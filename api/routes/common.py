@@ -1,22 +1,21 @@
 """What the REST handlers share: store work off the event loop, the query-string rule, and the
 documented error responses.
 
-Store work runs on the service's query pool through ``api.execution.run_limited``, the SPARQL
-endpoint's path too: the event loop stays free while pyoxigraph evaluates (it releases the GIL),
-the query timeout applies, and the pool's live/overdue accounting (``QueryGate``) sees every job,
-so REST and SPARQL requests share the workers fairly instead of queueing unseen.
+Store work runs on the service's runner (worker processes or threads, api.execution), the SPARQL
+endpoint's path too: the event loop stays free while pyoxigraph evaluates, the query timeout
+applies, and REST and SPARQL requests share the workers instead of queueing unseen. A handler
+passes ``STORE`` and ``NAMES`` (api.execution) where the work takes the store and the name index.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
 
 from api.errors import ApiError
-from api.execution import Deadline, run_limited
+from api.execution import Deadline, Job
 from api.models import ErrorResponse
 from api.state import ServiceState, get_state
 from orbat.queries import Parameter, get_query
@@ -41,18 +40,18 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 async def blocking(request: Request, work: Callable[..., T], *args: Any) -> T:
-    """Run ``work(*args)`` on the query pool under the query timeout (503 past it)."""
+    """Run ``work(*args)`` on the runner under the query timeout (503 past it)."""
     state: ServiceState = get_state(request)
     deadline = Deadline.start(state.settings.query_timeout_s)
-    return await run_limited(state.executor, state.gate, functools.partial(work, *args), deadline)
+    return await state.read(Job.of(work, *args), deadline)  # type: ignore[no-any-return]
 
 
 async def in_pool(request: Request, work: Callable[..., T], *args: Any) -> T:
-    """Run ``work(*args)`` on the query pool to its end (an export: bounded by the data); only the
-    wait for a free worker is limited by the query timeout."""
+    """Run ``work(*args)`` on the runner to its end (an export: bounded by the data); only the wait
+    for a free worker is limited by the query timeout."""
     state: ServiceState = get_state(request)
     deadline = Deadline.start(state.settings.query_timeout_s)
-    return await run_limited(state.executor, state.gate, functools.partial(work, *args), deadline, abandon=False)
+    return await state.read(Job.of(work, *args), deadline, abandon=False)  # type: ignore[no-any-return]
 
 
 def check_query_string(request: Request) -> None:

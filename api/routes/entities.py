@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
+from api.execution import NAMES, STORE
 from api.models import EntityDetail, EntitySummary
 from api.routes.common import blocking, error_responses
-from api.state import get_state
 from orbat import answers, ontology
 
 router = APIRouter(tags=["entities"])
@@ -40,7 +40,7 @@ async def search_entities(
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many entities.")] = 50,
 ) -> Any:
     """Exact matches of a label or alias first, then entities whose names contain the text."""
-    return await blocking(request, answers.search, get_state(request).names, q, kind, limit)
+    return await blocking(request, answers.search, NAMES, q, kind, limit)
 
 
 @router.get(
@@ -53,5 +53,4 @@ async def get_entity(
     request: Request,
     entity_id: Annotated[str, Path(description="The entity id (al-tanf, hezbollah).")],
 ) -> Any:
-    state = get_state(request)
-    return await blocking(request, answers.entity, state.store, state.names, entity_id)
+    return await blocking(request, answers.entity, STORE, NAMES, entity_id)

@@ -6,15 +6,15 @@ the CLI's) runs on the query pool into a spooled file that is then streamed (``a
 
 from __future__ import annotations
 
-import functools
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api.execution import STORE
 from api.routes.common import blocking, error_responses, in_pool
-from api.state import get_state
-from api.streaming import SpooledResponse, spool
-from orbat.export import FORMATS, filename, prepare, write
+from api.streaming import SpooledResponse, spool, take
+from orbat.export import FORMATS, ExportFormat, filename, prepare, write
+from orbat.store import TripleStore
 
 router = APIRouter(tags=["export"])
 
@@ -30,6 +30,10 @@ _BODIES: dict[int | str, dict[str, Any]] = {
         "content": {f.media_type: {"schema": _BODY_SCHEMAS.get(f.name, {"type": "string"})} for f in FORMATS.values()},
     }
 }
+
+
+def write_export(store: TripleStore, fmt: ExportFormat, graph: str | None, output: IO[bytes]) -> None:
+    write(store, fmt, output, graph=graph)
 
 
 @router.get(
@@ -54,12 +58,11 @@ async def export(
         ),
     ] = None,
 ) -> SpooledResponse:
-    store = get_state(request).store
-    fmt, iri = await blocking(request, prepare, store, format_name, graph)
+    fmt, iri = await blocking(request, prepare, STORE, format_name, graph)
     # no query timeout: an export's work is bounded by the size of the knowledge base
-    file = await in_pool(request, spool, functools.partial(write, store, fmt, graph=iri))
+    path = await in_pool(request, spool, write_export, STORE, fmt, iri)
     return SpooledResponse(
-        file,
+        take(path),
         media_type=fmt.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename(fmt, iri)}"'},
     )

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from api.execution import NAMES, STORE
 from api.models import NearAnswer
 from api.routes.common import blocking, error_responses, query_parameter
-from api.state import get_state
 from orbat import answers
 
 router = APIRouter(tags=["near"])
@@ -32,5 +32,4 @@ async def near(
 ) -> Any:
     """Actors that sources place at, near, in or moving to the place (or a place inside it), and those
     reported at places within the radius; each with the claims, their quotes and grading."""
-    state = get_state(request)
-    return await blocking(request, answers.near, state.store, state.names, place, radius_km)
+    return await blocking(request, answers.near, STORE, NAMES, place, radius_km)

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from api.errors import ApiError
+from api.execution import NAMES, STORE
 from api.models import NamedQueryInfo, QueryResult
 from api.routes.common import blocking, error_responses
-from api.state import get_state
 from orbat import answers, ontology
 from orbat.queries import NamedQuery, Parameter, get_query, named_queries
 
@@ -40,9 +40,8 @@ class NamedQueryEndpoint:
         self.name = name
 
     async def __call__(self, request: Request) -> Any:
-        state = get_state(request)
         args = dict(request.query_params)  # once each and non-empty: common.check_query_string
-        return await blocking(request, answers.query_table, state.store, state.names, self.name, args)
+        return await blocking(request, answers.query_table, STORE, NAMES, self.name, args)
 
 
 # What query_arguments and orbat.queries.to_term accept, no more and no less.

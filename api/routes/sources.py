@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
+from api.execution import STORE
 from api.models import Document, DocumentDetail
 from api.routes.common import blocking, error_responses
-from api.state import get_state
 from orbat import answers
 
 router = APIRouter(tags=["sources"])
@@ -21,7 +21,7 @@ router = APIRouter(tags=["sources"])
     responses=error_responses(),
 )
 async def list_sources(request: Request) -> Any:
-    return await blocking(request, answers.sources, get_state(request).store)
+    return await blocking(request, answers.sources, STORE)
 
 
 @router.get(
@@ -34,4 +34,4 @@ async def get_source(
     request: Request,
     document_id: Annotated[str, Path(description="The document id (see /api/sources).")],
 ) -> Any:
-    return await blocking(request, answers.source, get_state(request).store, document_id)
+    return await blocking(request, answers.source, STORE, document_id)

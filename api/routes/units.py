@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
+from api.execution import NAMES, STORE
 from api.models import Hierarchy
 from api.routes.common import blocking, error_responses
-from api.state import get_state
 from orbat import answers
 
 router = APIRouter(tags=["structure"])
@@ -24,5 +24,4 @@ async def unit_hierarchy(
     request: Request,
     unit_id: Annotated[str, Path(description="The unit: id, name or alias (31st-guards-air-assault-brigade).")],
 ) -> Any:
-    state = get_state(request)
-    return await blocking(request, answers.hierarchy, state.store, state.names, unit_id)
+    return await blocking(request, answers.hierarchy, STORE, NAMES, unit_id)

@@ -1,0 +1,381 @@
+"""Reads in worker processes, so that a query past its limit is really ended and a crash costs one worker.
+
+pyoxigraph cannot interrupt a query from another thread, and its parser and evaluator can crash
+the whole process on pathological input (``../shared/STACK.md``). So, for an embedded store on
+disk, every read runs in a worker process that opens the store read-only (``Store.read_only``):
+
+- **Deadline**: the parent waits for the answer until the request's deadline, then kills the
+  worker (SIGKILL) and answers the time-limit 503. The capacity comes back at once: a fresh
+  worker is forked from the forkserver (~15 ms) and opens the store (~20 ms on the seed).
+- **Crash**: a worker that dies mid-job (a segfault in the engine, the kernel's OOM killer) answers
+  that request with a 500 in the error shape; the service stays up and replaces the worker.
+- **Cheap work first**: ``settings.query_workers`` workers serve jobs as they come. A job still
+  running after ``settings.long_query_s`` is *long*: its worker is niced to the lowest CPU priority
+  and leaves the cheap lane, so a new worker can take the next cheap request, and the CPU goes to
+  cheap work first. At most ``settings.max_long_queries`` long jobs run at once; past that, a long
+  query is stopped with a 503 "busy". A worker that ran a long job is retired afterwards (a
+  process cannot raise its own priority again).
+- **Writes** stay in the parent (which holds the only writable handle). After each write the
+  parent bumps a version that travels with every job; a worker whose view is older reopens the
+  store before running the job (a read-only RocksDB view is a snapshot of the moment it opened).
+  A read that fails with an I/O error (files compacted away under an old view) reopens and retries
+  once.
+
+Jobs are ``api.execution.Job`` values; their results and errors travel back pickled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copyreg
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+from api.errors import ApiError
+from api.execution import ADMISSION_POLL_S, Deadline, Job, QueryTimeout, Resource, busy_error, timeout_error
+from orbat.store import EmbeddedStore, StoreError
+
+LOWEST_PRIORITY = 19
+SPAWN_TIMEOUT_S = 30.0
+SPARES = 2  # idle workers kept ready, the store open
+# imported once in the forkserver, so that a worker starts with them loaded; "__main__" too, or
+# every worker would import the server's main module (the CLI, with all its imports) again
+PRELOAD = [
+    "__main__",
+    "api.isolation",
+    "api.results",
+    "api.graph_store",
+    "api.routes.export",
+    "orbat.answers",
+    "orbat.export",
+    "orbat.names",
+]
+
+# pyoxigraph's format objects do not pickle; they travel as their media type
+copyreg.pickle(RdfFormat, lambda f: (RdfFormat.from_media_type, (f.media_type,)))
+copyreg.pickle(QueryResultsFormat, lambda f: (QueryResultsFormat.from_media_type, (f.media_type,)))
+
+_context_lock = threading.Lock()
+_context: Any = None
+
+
+def _forkserver() -> Any:
+    """The forkserver context: workers fork from a clean, single-threaded process that holds no
+    store handle (forking the server itself would copy its threads and its writable store)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            _context = context
+        return _context
+
+
+# ----------------------------------------------------------------------------------------------
+# the worker process
+
+
+class _View:
+    """The worker's read-only view of the store and its name index, reopened when the store changed."""
+
+    def __init__(self, path: str, version: int) -> None:
+        self.path = path
+        self.version = -1
+        self.store: EmbeddedStore | None = None
+        self.names: Any = None
+        self.open(version)
+
+    def open(self, version: int) -> None:
+        self.store = None
+        self.names = None
+        self.store = EmbeddedStore(self.path, read_only=True)
+        self.version = version
+
+    def provide(self, resource: Resource) -> Any:
+        assert self.store is not None
+        if resource is Resource.STORE:
+            return self.store
+        if self.names is None:
+            from orbat.names import NameIndex
+
+            self.names = NameIndex(self.store)
+        return self.names
+
+
+def _outcome(view: _View, job: Job) -> tuple[str, Any]:
+    try:
+        return ("ok", job.bind(view.provide)())
+    except OSError:  # a view older than the files on disk: reopen once and retry
+        view.open(view.version)
+        return ("ok", job.bind(view.provide)())
+
+
+def _send(conn: Connection, outcome: tuple[str, Any]) -> None:
+    try:
+        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an answer or error that cannot travel is a server bug: say what it was
+        kind, value = outcome
+        payload = pickle.dumps(("error", RuntimeError(f"cannot return {kind} {type(value).__name__}: {exc}")))
+    conn.send_bytes(payload)
+
+
+def worker_main(conn: Connection, path: str, version: int) -> None:
+    """Serve jobs from ``conn`` until it closes: ``(version, job)`` in, ``("ok"|"error", value)`` out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops its workers
+    try:
+        view: _View | None = _View(path, version)
+    except StoreError:
+        view = None  # said to the first job, which tries again
+    conn.send_bytes(b"ready")
+    while True:
+        try:
+            job_version, job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if view is None:
+                view = _View(path, job_version)
+            elif job_version != view.version:
+                view.open(job_version)
+            outcome = _outcome(view, job)
+        except BaseException as exc:  # every error travels back to the request that caused it
+            outcome = ("error", exc)
+        _send(conn, outcome)
+
+
+# ----------------------------------------------------------------------------------------------
+# the parent
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Connection
+    long: bool = False
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stopped_by(self) -> str:
+        self.process.join(timeout=1)
+        code = self.process.exitcode
+        if code is None:
+            return "lost its connection"
+        if code < 0:
+            return f"was stopped by signal {signal.Signals(-code).name}"
+        return f"exited with status {code}"
+
+
+class ProcessRunner:
+    """A pool of worker processes over one on-disk store (see the module docstring)."""
+
+    def __init__(self, path: Path, *, workers: int, max_long: int, long_after_s: float) -> None:
+        self.path = str(path)
+        self.workers = max(workers, 1)
+        self.max_long = max(max_long, 0)
+        self.long_after_s = long_after_s
+        self.version = 0
+        self._idle: list[_Worker] = []
+        self._cheap = 0  # jobs admitted and not (yet) long
+        self._long = 0
+        self._starting = 0
+        self._closed = False
+        self._lock = threading.Lock()
+        # a thread per job in flight waits for its worker's answer; spares are forked on these too
+        self._waiters = ThreadPoolExecutor(
+            max_workers=self.workers + self.max_long + 2, thread_name_prefix="orbat-wait"
+        )
+        self.crashes = 0
+        self.kills = 0
+
+    # -- admission ------------------------------------------------------------------------------
+
+    async def run(self, job: Job, deadline: Deadline, *, abandon: bool = True) -> Any:
+        worker = await self._admit(deadline)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._waiters, self._execute, worker, job, deadline, abandon)
+
+    async def _admit(self, deadline: Deadline) -> _Worker | None:
+        """A cheap-lane slot, with an idle worker if there is one (None: fork one)."""
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise ApiError(503, "the server is shutting down")
+                if self._cheap < self.workers:
+                    self._cheap += 1
+                    worker = self._idle.pop() if self._idle else None
+                    low = len(self._idle) < SPARES
+                    break
+            if deadline.remaining() <= 0:
+                raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", self.snapshot())
+            await asyncio.sleep(ADMISSION_POLL_S)
+        if low:
+            self._waiters.submit(self._add_spare)
+        return worker
+
+    # -- one job, in a waiter thread ------------------------------------------------------------
+
+    def _execute(self, worker: _Worker | None, job: Job, deadline: Deadline, abandon: bool) -> Any:
+        try:
+            worker = worker or self._spawn()
+        except BaseException:
+            with self._lock:
+                self._cheap -= 1
+            raise
+        healthy = False
+        try:
+            worker.conn.send((self.version, job))
+            if not self._wait(worker, deadline, abandon):
+                self._stop(worker)
+                raise timeout_error(deadline.limit_s)
+            try:
+                status, value = pickle.loads(worker.conn.recv_bytes())
+            except (EOFError, OSError) as exc:
+                with self._lock:
+                    self.crashes += 1
+                raise ApiError(
+                    500,
+                    f"the query engine failed while answering this request (its worker process "
+                    f"{worker.stopped_by()}); the service is still up",
+                ) from exc
+            healthy = True
+        finally:
+            self._release(worker, healthy)
+        if status == "error":
+            if isinstance(value, QueryTimeout):
+                raise timeout_error(deadline.limit_s)
+            raise value
+        return value
+
+    def _wait(self, worker: _Worker, deadline: Deadline, abandon: bool) -> bool:
+        """True when the worker has answered (or died); False when the deadline passed first."""
+        first = min(self.long_after_s, deadline.remaining()) if abandon else self.long_after_s
+        if worker.conn.poll(max(first, 0.0)):
+            return True
+        if abandon and deadline.remaining() <= 0:
+            return False
+        self._make_long(worker, abandon)
+        return bool(worker.conn.poll(max(deadline.remaining(), 0.0) if abandon else None))
+
+    def _make_long(self, worker: _Worker, abandon: bool) -> None:
+        """The job outlasted ``long_after_s``: lowest CPU priority, out of the cheap lane."""
+        with self._lock:
+            over = self._long >= self.max_long
+            if over and abandon:
+                snapshot = self._snapshot()
+            else:
+                worker.long = True
+                self._cheap -= 1
+                self._long += 1
+        if over and abandon:
+            self._stop(worker)
+            raise busy_error(
+                f"{self.max_long} long-running queries are already being answered (ORBAT_MAX_LONG_QUERIES), "
+                "so this one was stopped",
+                snapshot,
+            )
+        with contextlib.suppress(OSError):  # it may have ended meanwhile
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, LOWEST_PRIORITY)
+
+    def _stop(self, worker: _Worker) -> None:
+        with self._lock:
+            self.kills += 1
+        worker.kill()
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        keep = healthy and not worker.long
+        with self._lock:
+            if worker.long:
+                self._long -= 1
+            else:
+                self._cheap -= 1
+            keep = keep and not self._closed
+            if keep:
+                self._idle.append(worker)
+            low = not self._closed and len(self._idle) < SPARES
+        if not keep:
+            worker.kill()
+        if low:  # so that the next cheap request finds a worker with the store open
+            self._waiters.submit(self._add_spare)
+
+    def _spawn(self) -> _Worker:
+        context = _forkserver()
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=worker_main, args=(child, self.path, self.version), name="orbat-query", daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        try:  # started, with the store open: a job's time starts with the job
+            if parent.poll(SPAWN_TIMEOUT_S) and parent.recv_bytes() == b"ready":
+                return worker
+        except (EOFError, OSError):
+            pass
+        worker.kill()
+        raise ApiError(503, f"a query worker could not be started ({worker.stopped_by()})")
+
+    def _add_spare(self) -> None:
+        """Fork workers until ``SPARES`` are idle (or the cheap lane would be over-full)."""
+        while True:
+            with self._lock:
+                ready = len(self._idle) + self._starting
+                if self._closed or ready >= SPARES or self._cheap + ready >= self.workers:
+                    return
+                self._starting += 1
+            try:
+                worker = self._spawn()
+            finally:
+                with self._lock:
+                    self._starting -= 1
+            with self._lock:
+                if not self._closed:
+                    self._idle.append(worker)
+                    continue
+            worker.kill()
+            return
+
+    # -- the rest of the Runner protocol --------------------------------------------------------
+
+    def warm(self) -> None:
+        """Start the forkserver and one worker now, so that the first request does not wait for them."""
+        self._waiters.submit(self._add_spare)
+
+    def store_changed(self) -> None:
+        with self._lock:
+            self.version += 1
+
+    def _snapshot(self) -> dict[str, int]:
+        return {
+            "workers": self.workers,
+            "busy": self._cheap,
+            "long": self._long,
+            "max_long": self.max_long,
+            "idle": len(self._idle),
+        }
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return self._snapshot()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+        self._waiters.shutdown(wait=False, cancel_futures=True)
