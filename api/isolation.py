@@ -34,6 +34,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -49,6 +50,8 @@ from orbat.store import EmbeddedStore, StoreError
 LOWEST_PRIORITY = 19
 SPAWN_TIMEOUT_S = 30.0
 SPARES = 2  # idle workers kept ready, the store open
+IDLE_S = 20.0  # an idle worker beyond the spares is stopped after this long
+REAP_EVERY_S = 5.0
 # imported once in the forkserver, so that a worker starts with them loaded; "__main__" too, or
 # every worker would import the server's main module (the CLI, with all its imports) again
 PRELOAD = [
@@ -163,6 +166,7 @@ class _Worker:
     process: Any
     conn: Connection
     long: bool = False
+    idle_since: float = 0.0
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -305,6 +309,7 @@ class ProcessRunner:
                 self._cheap -= 1
             keep = keep and not self._closed
             if keep:
+                worker.idle_since = time.monotonic()
                 self._idle.append(worker)
             low = not self._closed and len(self._idle) < SPARES
         if not keep:
@@ -344,6 +349,7 @@ class ProcessRunner:
                     self._starting -= 1
             with self._lock:
                 if not self._closed:
+                    worker.idle_since = time.monotonic()
                     self._idle.append(worker)
                     continue
             worker.kill()
@@ -352,8 +358,26 @@ class ProcessRunner:
     # -- the rest of the Runner protocol --------------------------------------------------------
 
     def warm(self) -> None:
-        """Start the forkserver and one worker now, so that the first request does not wait for them."""
+        """Start the forkserver and the spare workers now, so that the first request does not wait
+        for them, and the reaper that gives back the memory of workers no longer needed."""
         self._waiters.submit(self._add_spare)
+        threading.Thread(target=self._reap, name="orbat-reaper", daemon=True).start()
+
+    def _reap(self) -> None:
+        """Every few seconds, stop the idle workers beyond ``SPARES`` that have been idle for
+        ``IDLE_S``: after a burst, the pool shrinks back to what it was."""
+        while True:
+            time.sleep(REAP_EVERY_S)
+            with self._lock:
+                if self._closed:
+                    return
+                now = time.monotonic()
+                self._idle.sort(key=lambda w: w.idle_since)  # oldest first
+                surplus = max(len(self._idle) - SPARES, 0)
+                stale = [w for w in self._idle[:surplus] if now - w.idle_since > IDLE_S]
+                self._idle = [w for w in self._idle if w not in stale]
+            for worker in stale:
+                worker.kill()
 
     def store_changed(self) -> None:
         with self._lock:

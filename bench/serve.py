@@ -4,8 +4,9 @@ Measuring latency with the clients in the server's own process would charge the 
 work to the server (one GIL), so the benchmark and the concurrency test start this as a
 subprocess and stop it by its PID.
 
-``python bench/serve.py --store DIR --port 8001`` (an embedded store on disk, opened read-only) or
-``--nquads FILE`` (loaded into memory); the limits are the ``Settings`` fields.
+``python bench/serve.py --store DIR --port 8001`` (an embedded store on disk, opened read-only: reads
+run in worker processes, api.isolation) or ``--nquads FILE`` (loaded into memory: reads run in
+threads); the limits are the ``Settings`` fields.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--timeout", type=float, default=Settings.query_timeout_s, help="query time limit, seconds")
     parser.add_argument("--max-results", type=int, default=Settings.max_results)
-    parser.add_argument("--workers", type=int, default=Settings.query_workers, help="query threads")
-    parser.add_argument("--max-overdue", type=int, default=Settings.max_overdue_queries)
+    parser.add_argument("--workers", type=int, default=Settings.query_workers, help="query workers")
+    parser.add_argument("--max-overdue", type=int, default=Settings.max_overdue_queries, help="threads only")
+    parser.add_argument("--max-long", type=int, default=Settings.max_long_queries, help="processes only")
     args = parser.parse_args(argv)
     if args.store:
         store = EmbeddedStore(args.store, read_only=True)
@@ -44,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         max_results=args.max_results,
         query_workers=args.workers,
         max_overdue_queries=args.max_overdue,
+        max_long_queries=args.max_long,
     )
     uvicorn.run(create_app(store, settings), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
