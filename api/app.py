@@ -24,7 +24,7 @@ def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state.runner.warm()
+        state.runner.start()
         yield
         state.close()
 

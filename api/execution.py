@@ -99,11 +99,12 @@ class Job:
 
 class Runner(Protocol):
     """Where reads run: ``run`` under a deadline (503 past it, unless ``abandon`` is false: an
-    export runs to its end); ``store_changed`` after every write, so readers see it."""
+    export runs to its end); ``store_changed`` after every write, so readers see it; ``start`` and
+    ``close`` with the app's lifespan (which may run more than once)."""
 
     async def run(self, job: Job, deadline: Deadline, *, abandon: bool = True) -> Any: ...
 
-    def warm(self) -> None: ...
+    def start(self) -> None: ...
 
     def store_changed(self) -> None: ...
 
@@ -237,8 +238,10 @@ class ThreadRunner:
             self.gate.mark_overdue(ticket)
             raise timeout_error(deadline.limit_s) from exc
 
-    def warm(self) -> None:
-        """Threads start on demand."""
+    def start(self) -> None:
+        """Threads start on demand; after ``close``, a new pool."""
+        if self._executor._shutdown:
+            self._executor = ThreadPoolExecutor(max_workers=self.gate.workers, thread_name_prefix="orbat-query")
 
     def store_changed(self) -> None:
         """Threads share the writer's store: they see every write at once."""

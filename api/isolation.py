@@ -198,6 +198,7 @@ class ProcessRunner:
         self._long = 0
         self._starting = 0
         self._closed = False
+        self._reaper: threading.Thread | None = None
         self._lock = threading.Lock()
         # a thread per job in flight waits for its worker's answer; spares are forked on these too
         self._waiters = ThreadPoolExecutor(
@@ -357,11 +358,17 @@ class ProcessRunner:
 
     # -- the rest of the Runner protocol --------------------------------------------------------
 
-    def warm(self) -> None:
+    def start(self) -> None:
         """Start the forkserver and the spare workers now, so that the first request does not wait
-        for them, and the reaper that gives back the memory of workers no longer needed."""
+        for them, and the reaper that gives back the memory of workers no longer needed. An app
+        can be started again after ``close`` (a test client, schemathesis, do that)."""
+        with self._lock:
+            self._closed = False
+            reaper_running = self._reaper is not None and self._reaper.is_alive()
         self._waiters.submit(self._add_spare)
-        threading.Thread(target=self._reap, name="orbat-reaper", daemon=True).start()
+        if not reaper_running:
+            self._reaper = threading.Thread(target=self._reap, name="orbat-reaper", daemon=True)
+            self._reaper.start()
 
     def _reap(self) -> None:
         """Every few seconds, stop the idle workers beyond ``SPARES`` that have been idle for
@@ -370,6 +377,7 @@ class ProcessRunner:
             time.sleep(REAP_EVERY_S)
             with self._lock:
                 if self._closed:
+                    self._reaper = None
                     return
                 now = time.monotonic()
                 self._idle.sort(key=lambda w: w.idle_since)  # oldest first
@@ -397,9 +405,9 @@ class ProcessRunner:
             return self._snapshot()
 
     def close(self) -> None:
+        """Stop the idle workers now and the busy ones when their job ends."""
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
         for worker in idle:
             worker.kill()
-        self._waiters.shutdown(wait=False, cancel_futures=True)
