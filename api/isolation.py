@@ -200,10 +200,12 @@ class ProcessRunner:
         self._closed = False
         self._reaper: threading.Thread | None = None
         self._lock = threading.Lock()
-        # a thread per job in flight waits for its worker's answer; spares are forked on these too
-        self._waiters = ThreadPoolExecutor(
-            max_workers=self.workers + self.max_long + 2, thread_name_prefix="orbat-wait"
-        )
+        # a thread per job in flight waits for its worker's answer (at most workers + max_long, and
+        # exports past max_long: they are not stopped); spares are forked on a thread of their own
+        threads = self.workers + self.max_long + 8
+        self._waiters = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="orbat-wait")
+        self._forker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orbat-fork")
+        self._spare_wanted = False
         self.crashes = 0
         self.kills = 0
 
@@ -229,7 +231,7 @@ class ProcessRunner:
                 raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", self.snapshot())
             await asyncio.sleep(ADMISSION_POLL_S)
         if low:
-            self._waiters.submit(self._add_spare)
+            self._want_spare()
         return worker
 
     # -- one job, in a waiter thread ------------------------------------------------------------
@@ -316,7 +318,7 @@ class ProcessRunner:
         if not keep:
             worker.kill()
         if low:  # so that the next cheap request finds a worker with the store open
-            self._waiters.submit(self._add_spare)
+            self._want_spare()
 
     def _spawn(self) -> _Worker:
         context = _forkserver()
@@ -335,8 +337,17 @@ class ProcessRunner:
         worker.kill()
         raise ApiError(503, f"a query worker could not be started ({worker.stopped_by()})")
 
+    def _want_spare(self) -> None:
+        with self._lock:
+            if self._spare_wanted:
+                return
+            self._spare_wanted = True
+        self._forker.submit(self._add_spare)
+
     def _add_spare(self) -> None:
         """Fork workers until ``SPARES`` are idle (or the cheap lane would be over-full)."""
+        with self._lock:
+            self._spare_wanted = False
         while True:
             with self._lock:
                 ready = len(self._idle) + self._starting
@@ -365,7 +376,7 @@ class ProcessRunner:
         with self._lock:
             self._closed = False
             reaper_running = self._reaper is not None and self._reaper.is_alive()
-        self._waiters.submit(self._add_spare)
+        self._want_spare()
         if not reaper_running:
             self._reaper = threading.Thread(target=self._reap, name="orbat-reaper", daemon=True)
             self._reaper.start()
