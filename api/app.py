@@ -15,11 +15,12 @@ from api import errors, rest, sparql
 from api.settings import Settings
 from api.state import ServiceState
 from orbat import __version__
+from orbat.config import Freshness
 from orbat.names import NameIndex
 from orbat.store import TripleStore
 
 
-def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
+def create_app(store: TripleStore, settings: Settings | None = None, freshness: Freshness | None = None) -> FastAPI:
     settings = settings or Settings()
     executor = ThreadPoolExecutor(max_workers=settings.query_workers, thread_name_prefix="orbat-query")
 
@@ -35,6 +36,7 @@ def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.orbat = ServiceState(store=store, settings=settings, names=NameIndex(store), executor=executor)
+    app.state.freshness = freshness or Freshness()  # whether the store holds the current files (/api/health)
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(rest.router)

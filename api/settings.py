@@ -22,11 +22,16 @@ class Settings:
     allow_remote_load: bool = False  # SPARQL LOAD <url> likewise
     query_workers: int = 8  # threads for store work; see api.execution for why more than the cores
     max_overdue_queries: int = 2  # of the query_workers threads, how many queries past their limit may keep
+    header_timeout_s: float = 10.0  # a request head must be complete this long after it starts (api.server)
+    keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
+    max_url_bytes: int = 65_536  # longer request targets get 414 (long SPARQL queries go in a POST body)
+    max_header_bytes: int = 32_768  # larger header blocks get 431
 
     @classmethod
     def from_env(cls) -> Settings:
         """ORBAT_QUERY_TIMEOUT, ORBAT_MAX_RESULTS, ORBAT_ENABLE_UPDATE + ORBAT_UPDATE_TOKEN,
-        ORBAT_ALLOW_SERVICE, ORBAT_ALLOW_REMOTE_LOAD, ORBAT_QUERY_WORKERS, ORBAT_MAX_OVERDUE_QUERIES."""
+        ORBAT_ALLOW_SERVICE, ORBAT_ALLOW_REMOTE_LOAD, ORBAT_QUERY_WORKERS, ORBAT_MAX_OVERDUE_QUERIES,
+        ORBAT_HEADER_TIMEOUT, ORBAT_KEEP_ALIVE_TIMEOUT, ORBAT_MAX_URL_BYTES, ORBAT_MAX_HEADER_BYTES."""
         return cls(
             query_timeout_s=float(os.environ.get("ORBAT_QUERY_TIMEOUT", cls.query_timeout_s)),
             max_results=int(os.environ.get("ORBAT_MAX_RESULTS", cls.max_results)),
@@ -36,4 +41,8 @@ class Settings:
             allow_remote_load=_flag("ORBAT_ALLOW_REMOTE_LOAD"),
             query_workers=int(os.environ.get("ORBAT_QUERY_WORKERS", cls.query_workers)),
             max_overdue_queries=int(os.environ.get("ORBAT_MAX_OVERDUE_QUERIES", cls.max_overdue_queries)),
+            header_timeout_s=float(os.environ.get("ORBAT_HEADER_TIMEOUT", cls.header_timeout_s)),
+            keep_alive_timeout_s=float(os.environ.get("ORBAT_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout_s)),
+            max_url_bytes=int(os.environ.get("ORBAT_MAX_URL_BYTES", cls.max_url_bytes)),
+            max_header_bytes=int(os.environ.get("ORBAT_MAX_HEADER_BYTES", cls.max_header_bytes)),
         )
