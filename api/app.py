@@ -15,10 +15,11 @@ from api import errors, rest, sparql
 from api.settings import Settings
 from api.state import ServiceState
 from orbat import __version__
+from orbat.config import Freshness
 from orbat.store import TripleStore
 
 
-def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
+def create_app(store: TripleStore, settings: Settings | None = None, freshness: Freshness | None = None) -> FastAPI:
     settings = settings or Settings()
     state = ServiceState(store=store, settings=settings)
 
@@ -35,6 +36,7 @@ def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.orbat = state
+    app.state.freshness = freshness or Freshness()  # whether the store holds the current files (/api/health)
     weakref.finalize(app, state.close)  # an app dropped without its lifespan still stops its workers
     errors.install(app)
     app.include_router(sparql.router)

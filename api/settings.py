@@ -25,12 +25,17 @@ class Settings:
     max_long_queries: int = 8  # processes only: queries running longer than long_query_s at once (api.isolation)
     long_query_s: float = 0.25  # processes only: after this a query yields the CPU to cheap ones
     isolate_queries: bool = True  # reads of an on-disk embedded store run in worker processes
+    header_timeout_s: float = 10.0  # a request head must be complete this long after it starts (api.server)
+    keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
+    max_url_bytes: int = 65_536  # longer request targets get 414 (long SPARQL queries go in a POST body)
+    max_header_bytes: int = 32_768  # larger header blocks get 431
 
     @classmethod
     def from_env(cls) -> Settings:
         """ORBAT_QUERY_TIMEOUT, ORBAT_MAX_RESULTS, ORBAT_ENABLE_UPDATE + ORBAT_UPDATE_TOKEN,
         ORBAT_ALLOW_SERVICE, ORBAT_ALLOW_REMOTE_LOAD, ORBAT_QUERY_WORKERS, ORBAT_MAX_OVERDUE_QUERIES,
-        ORBAT_MAX_LONG_QUERIES, ORBAT_LONG_QUERY_S, ORBAT_ISOLATE_QUERIES (default on)."""
+        ORBAT_MAX_LONG_QUERIES, ORBAT_LONG_QUERY_S, ORBAT_ISOLATE_QUERIES (default on),
+        ORBAT_HEADER_TIMEOUT, ORBAT_KEEP_ALIVE_TIMEOUT, ORBAT_MAX_URL_BYTES, ORBAT_MAX_HEADER_BYTES."""
         return cls(
             query_timeout_s=float(os.environ.get("ORBAT_QUERY_TIMEOUT", cls.query_timeout_s)),
             max_results=int(os.environ.get("ORBAT_MAX_RESULTS", cls.max_results)),
@@ -43,4 +48,8 @@ class Settings:
             max_long_queries=int(os.environ.get("ORBAT_MAX_LONG_QUERIES", cls.max_long_queries)),
             long_query_s=float(os.environ.get("ORBAT_LONG_QUERY_S", cls.long_query_s)),
             isolate_queries=os.environ.get("ORBAT_ISOLATE_QUERIES", "1").lower() not in ("0", "false", "no", "off"),
+            header_timeout_s=float(os.environ.get("ORBAT_HEADER_TIMEOUT", cls.header_timeout_s)),
+            keep_alive_timeout_s=float(os.environ.get("ORBAT_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout_s)),
+            max_url_bytes=int(os.environ.get("ORBAT_MAX_URL_BYTES", cls.max_url_bytes)),
+            max_header_bytes=int(os.environ.get("ORBAT_MAX_HEADER_BYTES", cls.max_header_bytes)),
         )

@@ -26,7 +26,19 @@ from orbat.entities import (
 from orbat.ids import digest, slug
 from orbat.paths import ANNOTATIONS_DIR, BACKGROUND_DIR, SOURCES_DIR
 from orbat.sources import Document, Passage, load_documents
-from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
+from orbat.yamlfile import (
+    AnnotationError,
+    check_keys,
+    file_where,
+    integer,
+    load_yaml,
+    mapping,
+    number,
+    optional_text,
+    sequence,
+    text,
+    texts,
+)
 
 BACKGROUND_ASSERTER = "orbat-analysts"
 
@@ -126,7 +138,7 @@ def _locate(quote: str, passage: Passage, where: str) -> Evidence:
 
 
 def _ref(entities: dict[str, Entity], value: Any, key: str, where: str) -> str:
-    ref = str(value)
+    ref = text(value, where, key)
     if ref not in entities:
         raise AnnotationError(where, f"{key} refers to unknown entity {ref!r}")
     return ref
@@ -146,14 +158,20 @@ def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj
     return f"{base[:90]}-{digest(document_id, passage_id, subject, relation, obj, *quotes)}"
 
 
+def _value(value: Any, where: str) -> int | float | str:
+    """A literal value: text or a finite number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value if isinstance(value, int) else number(value, where, "value")
+    return text(value, where, "value")
+
+
 def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str) -> Claim:
-    if not isinstance(entry, Mapping):
-        raise AnnotationError(where_of(entry, fallback), "a claim must be a mapping")
+    entry = mapping(entry, fallback, "a claim")
     check_keys(entry, *_CLAIM_KEYS)
     where = entry.where
     subject = _ref(entities, entry["subject"], "subject", where)
     relations = ontology.relations()
-    relation = relations.get(str(entry["relation"]))
+    relation = relations.get(text(entry["relation"], where, "relation"))
     if relation is None:
         raise AnnotationError(where, f"unknown relation {entry['relation']!r} (known: {', '.join(sorted(relations))})")
     has_object, has_value = "object" in entry, "value" in entry
@@ -162,10 +180,10 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
     if not relation.literal and (has_value or not has_object):
         raise AnnotationError(where, f"{relation.name} takes an entity 'object', not a 'value'")
     obj = _ref(entities, entry["object"], "object", where) if has_object else None
-    value = entry.get("value")
+    value = _value(entry["value"], where) if has_value else None
 
     statuses = ontology.statuses()
-    status = str(entry.get("status", "background" if document is None else "reported"))
+    status = text(entry.get("status", "background" if document is None else "reported"), where, "status")
     if status not in statuses:
         raise AnnotationError(where, f"unknown status {status!r} (known: {', '.join(statuses)})")
     evidence: list[Evidence] = []
@@ -181,29 +199,30 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
             raise AnnotationError(where, "background knowledge belongs in kb/background/, not in a source's claims")
         if "passage" not in entry or "quote" not in entry:
             raise AnnotationError(where, "a claim from a source needs 'passage' and 'quote'")
-        passage = document.passage(str(entry["passage"]))
+        passage = document.passage(text(entry["passage"], where, "passage"))
         if passage is None:
             raise AnnotationError(where, f"passage {entry['passage']!r} is not in document {document.id}")
-        evidence = [_locate(str(q), passage, where) for q in as_list(entry["quote"])]
+        quotes = texts(entry["quote"], where, "quote")
+        if not quotes:
+            raise AnnotationError(where, "a claim from a source needs at least one quote")
+        evidence = [_locate(q, passage, where) for q in quotes]
         default_asserter = passage.author or unknown_author_id(document, passage)
         asserted_by = _ref(entities, entry.get("asserted_by", default_asserter), "asserted_by", where)
     cites = tuple(_ref(entities, c, "cites", where) for c in as_list(entry.get("cites")))
     credibility = entry.get("credibility", 6 if document is None else None)
-    if not isinstance(credibility, int) or not 1 <= credibility <= 6:
+    if isinstance(credibility, bool) or not isinstance(credibility, int) or not 1 <= credibility <= 6:
         raise AnnotationError(where, f"credibility must be an integer 1-6, got {credibility!r}")
-    hedge = entry.get("hedge")
-    if hedge is not None and (passage is None or str(hedge) not in passage.text):
+    hedge = optional_text(entry, "hedge")
+    if hedge is not None and (passage is None or hedge not in passage.text):
         raise AnnotationError(where, f"hedge cue {hedge!r} is not in the passage text")
     valid_time = None
     if "valid_time" in entry:
-        vt = entry["valid_time"]
-        if not isinstance(vt, Mapping):
-            raise AnnotationError(where, "valid_time must be a mapping {text, from, to}")
+        vt = mapping(entry["valid_time"], where, "valid_time {text, from, to}")
         check_keys(vt, [], ["text", "from", "to"])
-        valid_time = ValidTime(vt.get("text"), _date(vt.get("from"), vt.where), _date(vt.get("to"), vt.where))
-    count = entry.get("count")
-    if count is not None and not isinstance(count, int):
-        raise AnnotationError(where, f"count must be an integer, got {count!r}")
+        valid_time = ValidTime(
+            optional_text(vt, "text"), _date(vt.get("from"), vt.where), _date(vt.get("to"), vt.where)
+        )
+    count = None if entry.get("count") is None else integer(entry["count"], where, "count")
     equipment = entry.get("equipment")
     if equipment is not None:
         equipment = _ref(entities, equipment, "equipment", where)
@@ -223,30 +242,29 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
         status=status,
         credibility=credibility,
         report_date=document.date if document else None,
-        hedge=str(hedge) if hedge is not None else None,
+        hedge=hedge,
         count=count,
-        quantity_text=entry.get("quantity_text"),
-        distance_km=float(entry["distance_km"]) if "distance_km" in entry else None,
+        quantity_text=optional_text(entry, "quantity_text"),
+        distance_km=None if entry.get("distance_km") is None else number(entry["distance_km"], where, "distance_km"),
         valid_time=valid_time,
         equipment=equipment,
-        basis=entry.get("basis"),
-        note=entry.get("note"),
+        basis=optional_text(entry, "basis"),
+        note=optional_text(entry, "note"),
         where=where,
     )
 
 
 def load_claims(path: Path, documents: dict[str, Document], entities: dict[str, Entity]) -> list[Claim]:
     """One claims file: ``{document: ID, claims: [...]}`` or, for background, ``{claims: [...]}``."""
-    data = load_yaml(path)
-    if not isinstance(data, Mapping):
-        raise AnnotationError(str(path), "a claims file must be a mapping with 'claims'")
+    data = mapping(load_yaml(path), file_where(path), "a claims file {document, claims}")
     check_keys(data, ["claims"], ["document"])
     document = None
     if "document" in data:
-        document = documents.get(str(data["document"]))
+        document = documents.get(text(data["document"], data.where, "document"))
         if document is None:
             raise AnnotationError(data.where, f"unknown document {data['document']!r}")
-    return [_claim(entry, document, entities, str(path)) for entry in data["claims"] or []]
+    entries = sequence(data["claims"], data.where, "claims")
+    return [_claim(entry, document, entities, data.where) for entry in entries]
 
 
 def load_annotations(
@@ -260,10 +278,10 @@ def load_annotations(
     for document in documents:
         for key in (document.publisher, document.author):
             if key not in entities:
-                raise AnnotationError(str(document.path), f"document refers to unknown entity {key!r}")
+                raise AnnotationError(document.where, f"document refers to unknown entity {key!r}")
         for passage in document.passages:
             if passage.author and passage.author not in entities and passage.kind != "comment":
-                raise AnnotationError(str(document.path), f"passage {passage.id} author {passage.author!r} is unknown")
+                raise AnnotationError(passage.where, f"passage {passage.id} author {passage.author!r} is unknown")
     entities.update(commenter_entities(documents, entities))
     entities.update(unknown_author_entities(documents))
     by_id = {d.id: d for d in documents}

@@ -69,6 +69,16 @@ KNOWN_ERRORS = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+BUILD_ERRORS = (AnnotationError, ValidationFailed, ReasonerUnavailable, Inconsistent)  # the files do not build
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one readable line."""
+    if isinstance(exc, ValidationFailed):
+        return f"{len(exc.violations)} SHACL violation(s); first: {exc.violations[0]}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def readable_errors(command: F) -> F:
     """Turn the errors a user can cause into one line on stderr and exit status 1."""
 
@@ -77,16 +87,12 @@ def readable_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ValidationFailed as exc:
-            err.print(
-                f"[red]error:[/red] {len(exc.violations)} SHACL violation(s); first: {exc.violations[0]}",
-                highlight=False,
-            )
+            err.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
             for violation in exc.violations[1:20]:
                 err.print(f"  {violation}", highlight=False)
             raise typer.Exit(1) from exc
         except KNOWN_ERRORS as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            err.print(f"[red]error:[/red] {message}", highlight=False)
+            err.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]
@@ -303,16 +309,34 @@ def serve(
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
-    """Serve the knowledge base (SPARQL endpoint, REST API, web page), building it first if needed."""
-    import uvicorn
+    """Serve the knowledge base (SPARQL endpoint, REST API, web page), building it first if needed.
 
+    When the files no longer build but an earlier build is in the store, that build is served,
+    marked stale (a warning here, and ``/api/health``), rather than nothing at all.
+    """
     from api.app import create_app
+    from api.server import serve as serve_http
     from api.settings import Settings
 
-    triple_store = _ready_store(store, sparql_url)
+    triple_store, path = _store(store, sparql_url)
+    freshness = config.Freshness()
+    if config.is_stale(triple_store, path):
+        err.print("[dim]the knowledge base is missing or stale: building it first[/dim]")
+        try:
+            _build(triple_store, path, reason=True)
+        except BUILD_ERRORS as exc:
+            if len(triple_store) == 0:
+                raise
+            freshness = config.Freshness(stale=True, reason=one_line(exc))
+            err.print(
+                f"[bold yellow]warning:[/bold yellow] the knowledge base does not build: {freshness.reason}\n"
+                "[bold yellow]warning:[/bold yellow] serving the previous build, which is STALE "
+                "(/api/health says so) until the files are fixed and the server restarted",
+                highlight=False,
+            )
     settings = Settings.from_env()
     err.print(f"serving on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
-    uvicorn.run(create_app(triple_store, settings), host=host, port=port, log_level="info")
+    serve_http(create_app(triple_store, settings, freshness), settings, host, port)
 
 
 if __name__ == "__main__":

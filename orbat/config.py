@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from orbat.build import BuildReport, build, fingerprint
@@ -56,3 +57,15 @@ def is_stale(store: TripleStore, store_path: Path | None) -> bool:
         return False
     report = last_report(store_path)
     return report is None or report.fingerprint != fingerprint()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether the served store holds the current files; if not, why (the failed build's error).
+
+    ``orbat serve`` keeps serving the previous build when the files no longer build, and says so
+    on stderr and in ``/api/health``.
+    """
+
+    stale: bool = False
+    reason: str | None = None

@@ -13,7 +13,18 @@ from typing import Any
 from orbat import ontology
 from orbat.ids import slug
 from orbat.sources import Document, Passage
-from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
+from orbat.yamlfile import (
+    AnnotationError,
+    check_keys,
+    file_where,
+    load_yaml,
+    mapping,
+    number,
+    optional_text,
+    sequence,
+    text,
+    texts,
+)
 
 RELIABILITY_GRADES = "ABCDEF"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -53,46 +64,49 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+def _geo(value: Any, where: str) -> Geo:
+    geo = mapping(value, where, "geo {lat, lon, precision_km}")
+    check_keys(geo, ["lat", "lon", "precision_km"], [])
+    lat, lon = number(geo["lat"], geo.where, "lat"), number(geo["lon"], geo.where, "lon")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise AnnotationError(geo.where, f"coordinates out of range: lat {lat}, lon {lon}")
+    precision = number(geo["precision_km"], geo.where, "precision_km")
+    if precision < 0:
+        raise AnnotationError(geo.where, f"precision_km must not be negative, got {precision}")
+    return Geo(lat, lon, precision)
+
+
 def _entity(entry: Any, fallback: str) -> Entity:
-    if not isinstance(entry, Mapping):
-        raise AnnotationError(where_of(entry, fallback), "an entity must be a mapping")
+    entry = mapping(entry, fallback, "an entity")
     check_keys(entry, *_ENTITY_KEYS)
     where = entry.where
-    entity_id = str(entry["id"])
+    entity_id = text(entry["id"], where, "id")
     if not ID_PATTERN.match(entity_id):
         raise AnnotationError(where, f"id {entity_id!r} is not a lower-case slug")
     classes = ontology.entity_classes()
-    kinds = tuple(str(k) for k in as_list(entry["kind"]))
+    kinds = tuple(texts(entry["kind"], where, "kind"))
+    if not kinds:
+        raise AnnotationError(where, "kind must name at least one class")
     for kind in kinds:
         if kind not in classes:
             raise AnnotationError(where, f"unknown kind {kind!r} (known: {', '.join(sorted(classes))})")
-    echelon = entry.get("echelon")
+    echelon = optional_text(entry, "echelon")
     if echelon is not None and echelon not in ontology.echelons():
         raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})")
-    reliability = entry.get("reliability")
-    if reliability is not None and (len(str(reliability)) != 1 or reliability not in RELIABILITY_GRADES):
+    reliability = optional_text(entry, "reliability")
+    if reliability is not None and (len(reliability) != 1 or reliability not in RELIABILITY_GRADES):
         raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
-    geo = entry.get("geo")
-    point = None
-    if geo is not None:
-        if not isinstance(geo, Mapping):
-            raise AnnotationError(where, "geo must be a mapping {lat, lon, precision_km}")
-        check_keys(geo, ["lat", "lon", "precision_km"], [])
-        lat, lon = float(geo["lat"]), float(geo["lon"])
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise AnnotationError(geo.where, f"coordinates out of range: lat {lat}, lon {lon}")
-        point = Geo(lat, lon, float(geo["precision_km"]))
     return Entity(
         id=entity_id,
         kinds=kinds,
-        label=str(entry["label"]),
-        aliases=tuple(str(a) for a in as_list(entry.get("aliases"))),
+        label=text(entry["label"], where, "label"),
+        aliases=tuple(texts(entry.get("aliases"), where, "aliases")),
         echelon=echelon,
         reliability=reliability,
-        reliability_basis=entry.get("reliability_basis"),
-        geo=point,
-        located_in=tuple(str(p) for p in as_list(entry.get("located_in"))),
-        description=entry.get("description"),
+        reliability_basis=optional_text(entry, "reliability_basis"),
+        geo=None if entry.get("geo") is None else _geo(entry["geo"], where),
+        located_in=tuple(texts(entry.get("located_in"), where, "located_in")),
+        description=optional_text(entry, "description"),
         where=where,
     )
 
@@ -100,11 +114,9 @@ def _entity(entry: Any, fallback: str) -> Entity:
 def load_entities(paths: list[Path]) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for path in paths:
-        data = load_yaml(path) or []
-        if not isinstance(data, list):
-            raise AnnotationError(str(path), "an entities file must be a list of entries")
-        for entry in data:
-            entity = _entity(entry, str(path))
+        data = load_yaml(path)
+        for entry in sequence(data, file_where(path), "an entities file"):
+            entity = _entity(entry, file_where(path))
             if entity.id in entities:
                 raise AnnotationError(
                     entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})"
@@ -130,7 +142,7 @@ def commenter_entities(documents: list[Document], known: dict[str, Entity]) -> d
                     label=passage.author_as_printed,
                     reliability="F",
                     reliability_basis="A reader comment under a pseudonym; cannot be judged.",
-                    where=f"{document.path.name}:{passage.id}",
+                    where=passage.where,
                 )
     return found
 
@@ -152,6 +164,6 @@ def unknown_author_entities(documents: list[Document]) -> dict[str, Entity]:
                     label=f"unknown author of {passage.id} ({document.id})",
                     reliability="F",
                     reliability_basis="The comment prints no author; cannot be judged.",
-                    where=f"{document.path.name}:{passage.id}",
+                    where=passage.where,
                 )
     return found

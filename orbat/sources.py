@@ -14,7 +14,18 @@ from pathlib import Path
 
 from orbat.ids import slug
 from orbat.paths import SOURCES_DIR
-from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
+from orbat.yamlfile import (
+    AnnotationError,
+    Mapping,
+    check_keys,
+    file_where,
+    load_yaml,
+    mapping,
+    optional_text,
+    read_text,
+    sequence,
+)
+from orbat.yamlfile import text as _text
 
 UNKNOWN_AUTHOR = "unknown"
 
@@ -32,6 +43,7 @@ class Passage:
     end: int
     text: str
     number: int | None = None  # the printed comment number
+    where: str = "?"  # file:line of its description
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,7 @@ class Document:
     date_basis: str
     text: str
     passages: tuple[Passage, ...]
+    where: str = "?"  # file:line of its description
 
     def passage(self, passage_id: str) -> Passage | None:
         return next((p for p in self.passages if p.id == passage_id), None)
@@ -64,54 +77,87 @@ def _find(text: str, marker: str, where: str, start: int = 0) -> int:
     return index
 
 
-def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
+def _passages(meta: Mapping, text: str) -> list[Passage]:
     passages: list[Passage] = []
-    for ordinal, spec in enumerate(meta.get("passages", [])):
+    for ordinal, item in enumerate(sequence(meta.get("passages"), meta.where, "passages")):
+        spec = mapping(item, meta.where, "a passage")
         check_keys(spec, ["id", "kind", "author", "starts_at", "ends_after"], [])
-        start = _find(text, spec["starts_at"], spec.where)
-        end = _find(text, spec["ends_after"], spec.where, start) + len(spec["ends_after"])
+        where = spec.where
+        start = _find(text, _text(spec["starts_at"], where, "starts_at"), where)
+        ends_after = _text(spec["ends_after"], where, "ends_after")
+        end = _find(text, ends_after, where, start) + len(ends_after)
+        author = _text(spec["author"], where, "author")
         passages.append(
             Passage(
-                id=spec["id"],
-                kind=spec["kind"],
+                id=_text(spec["id"], where, "id"),
+                kind=_text(spec["kind"], where, "kind"),
                 ordinal=ordinal,
-                author_as_printed=spec["author"],
-                author=spec["author"],
+                author_as_printed=author,
+                author=author,
                 start=start,
                 end=end,
                 text=text[start:end],
+                where=where,
             )
         )
-    comments = meta.get("comments")
-    if comments:
-        check_keys(comments, ["after", "before", "header"], ["authors"])
-        region_start = _find(text, comments["after"], comments.where)
-        region_end = _find(text, comments["before"], comments.where, region_start)
-        header = re.compile(comments["header"], re.MULTILINE)
-        matches = [m for m in header.finditer(text, region_start, region_end)]
-        if not matches:
-            raise AnnotationError(comments.where, "the comment header matches nothing")
-        authors = dict(comments.get("authors") or {})
-        for i, match in enumerate(matches):
-            body_start = match.end()
-            body_end = matches[i + 1].start() if i + 1 < len(matches) else region_end
-            body = text[body_start:body_end].rstrip()
-            printed = match.group("author") or UNKNOWN_AUTHOR
-            number = int(match.group("number"))
-            author = None if printed == UNKNOWN_AUTHOR else comment_author_id(printed, authors)
-            passages.append(
-                Passage(
-                    id=f"c{number:02d}",
-                    kind="comment",
-                    ordinal=len(passages),
-                    author_as_printed=printed,
-                    author=author,
-                    start=body_start,
-                    end=body_start + len(body),
-                    text=body,
-                    number=number,
-                )
+    return passages
+
+
+def _comment_header(comments: Mapping) -> re.Pattern[str]:
+    """The comment header pattern, which must name the groups ``number`` and ``author``."""
+    where = comments.where
+    try:
+        header = re.compile(_text(comments["header"], where, "header"), re.MULTILINE)
+    except re.error as exc:
+        raise AnnotationError(where, f"header is not a regular expression: {exc}") from exc
+    missing = sorted({"number", "author"} - set(header.groupindex))
+    if missing:
+        raise AnnotationError(where, f"header must have the named group(s): {', '.join(missing)}")
+    return header
+
+
+def _comments(comments: Mapping, text: str, first_ordinal: int) -> list[Passage]:
+    check_keys(comments, ["after", "before", "header"], ["authors"])
+    where = comments.where
+    region_start = _find(text, _text(comments["after"], where, "after"), where)
+    region_end = _find(text, _text(comments["before"], where, "before"), where, region_start)
+    matches = list(_comment_header(comments).finditer(text, region_start, region_end))
+    if not matches:
+        raise AnnotationError(where, "the comment header matches nothing")
+    authors_map = mapping(comments.get("authors") or Mapping(), where, "authors")
+    authors = {printed: _text(entity, authors_map.where, printed) for printed, entity in authors_map.items()}
+    passages: list[Passage] = []
+    for i, match in enumerate(matches):
+        body_start = match.end()
+        body_end = matches[i + 1].start() if i + 1 < len(matches) else region_end
+        body = text[body_start:body_end].rstrip()
+        printed = match.group("author") or UNKNOWN_AUTHOR
+        digits = match.group("number") or ""
+        if not (digits.isascii() and digits.isdigit()):
+            raise AnnotationError(where, f"the header's number group matched {digits!r}, not digits")
+        number = int(digits)
+        author = None if printed == UNKNOWN_AUTHOR else comment_author_id(printed, authors)
+        passages.append(
+            Passage(
+                id=f"c{number:02d}",
+                kind="comment",
+                ordinal=first_ordinal + len(passages),
+                author_as_printed=printed,
+                author=author,
+                start=body_start,
+                end=body_start + len(body),
+                text=body,
+                number=number,
+                where=where,
             )
+        )
+    return passages
+
+
+def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
+    passages = _passages(meta, text)
+    if meta.get("comments"):
+        passages += _comments(mapping(meta["comments"], meta.where, "comments"), text, len(passages))
     ids = [p.id for p in passages]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -121,31 +167,34 @@ def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
 
 def load_document(meta_path: Path) -> Document:
     """Read one document description and its text, and segment it."""
-    meta = load_yaml(meta_path)
-    if not isinstance(meta, Mapping):
-        raise AnnotationError(str(meta_path), "a source description must be a mapping")
+    meta = mapping(load_yaml(meta_path), file_where(meta_path), "a source description")
     check_keys(
         meta,
         ["id", "file", "title", "publisher", "author", "date"],
         ["date_basis", "passages", "comments"],
     )
-    text_path = meta_path.parent / meta["file"]
+    where = meta.where
+    name = _text(meta["file"], where, "file")
+    if Path(name).name != name or name in ("", ".", "..") or "\0" in name:
+        raise AnnotationError(where, f"file {name!r} must be a file name in the same folder")
+    text_path = meta_path.parent / name
     if not text_path.is_file():
-        raise AnnotationError(meta.where, f"text file {meta['file']!r} does not exist")
-    text = text_path.read_text(encoding="utf-8")
+        raise AnnotationError(where, f"text file {name!r} does not exist")
+    text = read_text(text_path)
     date = meta["date"]
     if not isinstance(date, dt.date):
-        raise AnnotationError(where_of(meta, str(meta_path)), f"date {date!r} is not YYYY-MM-DD")
+        raise AnnotationError(where, f"date {date!r} is not YYYY-MM-DD")
     return Document(
-        id=meta["id"],
+        id=_text(meta["id"], where, "id"),
         path=text_path,
-        title=meta["title"],
-        publisher=meta["publisher"],
-        author=meta["author"],
+        title=_text(meta["title"], where, "title"),
+        publisher=_text(meta["publisher"], where, "publisher"),
+        author=_text(meta["author"], where, "author"),
         date=date,
-        date_basis=meta.get("date_basis", ""),
+        date_basis=optional_text(meta, "date_basis") or "",
         text=text,
         passages=_segment(meta, text),
+        where=where,
     )
 
 

@@ -1,17 +1,26 @@
 """Strict YAML reading for the annotation files: every mapping remembers its file and line.
 
 Errors in hand-edited data must point at the entry (file:line) that caused them, and keys that
-the loader does not know are errors, not silently ignored typos.
+the loader does not know are errors, not silently ignored typos. Whatever the bytes of a file,
+reading it either gives data or raises ``AnnotationError`` with ``file:line``: invalid UTF-8,
+characters YAML forbids (a NUL byte), values the YAML constructors cannot build (``2017-13-45``),
+non-text keys and nesting past ``MAX_DEPTH`` included. Aliases (``*name``) are refused: the data
+never needs them, and they are how a small file expands into gigabytes ("billion laughs").
+The typed accessors below (``text``, ``integer``, ``number``...) give the same located errors for
+a value of the wrong type, so callers never meet a ``TypeError`` from bad data.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_DEPTH = 50  # nesting levels; the annotation files use four
 
 
 class AnnotationError(ValueError):
@@ -38,7 +47,36 @@ class Located:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose mappings carry ``file:line``."""
+    """SafeLoader whose mappings carry ``file:line``, without aliases, nested at most MAX_DEPTH."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+        self.depth = 0
+
+    def at(self, mark: yaml.Mark | None) -> str:
+        return f"{self.name}:{mark.line + 1 if mark else 1}"
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            raise AnnotationError(
+                self.at(self.peek_event().start_mark), "YAML aliases (*name) are not allowed: write the value out"
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise AnnotationError(self.at(self.peek_event().start_mark), f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except AnnotationError:
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. the date 2017-13-45, the integer 0x_
+            raise AnnotationError(self.at(node.start_mark), f"cannot read the value {node.value!r}: {exc}") from exc
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
@@ -46,36 +84,63 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     result = Mapping()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise AnnotationError(loader.at(key_node.start_mark), f"key {_shown(key)} is not text: quote it")
         if key in result:
-            raise AnnotationError(f"{loader.name}:{key_node.start_mark.line + 1}", f"duplicate key {key!r}")
+            raise AnnotationError(loader.at(key_node.start_mark), f"duplicate key {key!r}")
         result[key] = loader.construct_object(value_node, deep=True)
-    result.where = f"{loader.name}:{node.start_mark.line + 1}"
+    result.where = loader.at(node.start_mark)
     return result
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse one YAML file; syntax errors name the file and line."""
-    text = path.read_text(encoding="utf-8")
-    loader = _Loader(text)
-    loader.name = _display(path)
+def read_text(path: Path) -> str:
+    """A file's text; bytes that are not UTF-8 are an error at their line."""
+    data = path.read_bytes()
     try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise AnnotationError(
+            f"{display(path)}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file; every problem names the file and line."""
+    name = display(path)
+    text = read_text(path)
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text, name)
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else 0
+        raise AnnotationError(f"{name}:{line}", f"character U+{code:04X} is not allowed in YAML") from exc
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else 0
-        raise AnnotationError(f"{_display(path)}:{line}", f"YAML syntax: {exc.problem}") from exc
+        mark = exc.problem_mark or exc.context_mark
+        raise AnnotationError(f"{name}:{mark.line + 1 if mark else 1}", f"YAML syntax: {exc.problem}") from exc
+    except yaml.YAMLError as exc:
+        raise AnnotationError(f"{name}:1", f"YAML: {exc}") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
-def _display(path: Path) -> str:
+def display(path: Path) -> str:
+    """A path as error messages show it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def file_where(path: Path) -> str:
+    """``file:1``, for problems with a file as a whole (empty, wrong top level)."""
+    return f"{display(path)}:1"
 
 
 def check_keys(entry: Mapping, required: Iterable[str], optional: Iterable[str]) -> None:
@@ -96,3 +161,59 @@ def check_keys(entry: Mapping, required: Iterable[str], optional: Iterable[str])
 def where_of(entry: Any, fallback: str) -> str:
     """The file:line of an entry, or a fallback for scalars."""
     return getattr(entry, "where", fallback)
+
+
+# ---------------------------------------------------------------- typed values, located errors
+
+
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def mapping(value: Any, where: str, what: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise AnnotationError(where_of(value, where), f"{what} must be a mapping, got {_shown(value)}")
+    return value
+
+
+def sequence(value: Any, where: str, what: str) -> list[Any]:
+    """A list; a missing (null) list is empty."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AnnotationError(where, f"{what} must be a list, got {_shown(value)}")
+    return value
+
+
+def text(value: Any, where: str, what: str) -> str:
+    """Text: a YAML string, or a number written without quotes (a label such as 1982)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise AnnotationError(where, f"{what} must be text, got {_shown(value)}")
+    return str(value)
+
+
+def optional_text(entry: Mapping, key: str) -> str | None:
+    return None if entry.get(key) is None else text(entry[key], entry.where, key)
+
+
+def texts(value: Any, where: str, what: str) -> list[str]:
+    """One text or a list of texts; none (null) is an empty list."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return [text(item, where, what) for item in items]
+
+
+def integer(value: Any, where: str, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnnotationError(where, f"{what} must be an integer, got {_shown(value)}")
+    return value
+
+
+def number(value: Any, where: str, what: str) -> float:
+    """A finite number (NaN and infinities are refused)."""
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    except OverflowError:  # an integer past the float range
+        pass
+    raise AnnotationError(where, f"{what} must be a finite number, got {_shown(value)}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import annotation_workspace
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from orbat.annotations import load_annotations
 from orbat.yamlfile import AnnotationError
@@ -150,3 +154,236 @@ def test_yaml_syntax_errors_name_the_line(workspace: Path) -> None:
     )
     with pytest.raises(AnnotationError, match=r"claims-test.yaml:\d+: YAML syntax"):
         load(workspace)
+
+
+# ---------------------------------------------------------------- any file: data or file:line: reason
+
+LOCATED = re.compile(r"^\S.*\.(yaml|txt):\d+: \S")
+
+
+def assert_located(error: AnnotationError) -> None:
+    """One readable line that starts with file:line."""
+    message = str(error)
+    assert LOCATED.match(message), message
+    assert "\n" not in message, message
+
+
+DOC_LINE = f"document: {DOC}\n".encode()
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nclaims: [*b, *b]\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        (DOC_LINE + b"claims: 5\n", 1, "claims must be a list, got 5"),
+        (DOC_LINE + b"claims: {a: 1}\n", 1, "claims must be a list"),
+        (DOC_LINE + b"claims:\n  - subject: \xff\xfe\n", 3, "not UTF-8 text (byte 0xff"),
+        (DOC_LINE + b"claims: []\n# \x00\n", 3, "character U+0000 is not allowed"),
+        (DOC_LINE + b"claims: []\n\x07\n", 3, "character U+0007 is not allowed"),
+        (b"", 1, "a claims file {document, claims} must be a mapping, got None"),
+        (b"- claims: []\n", 1, "must be a mapping"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", 1, "not UTF-8 text"),
+        (DOC_LINE + b"document: E\nclaims: []\n", 2, "duplicate key 'document'"),
+        (BILLION_LAUGHS.encode(), 2, "YAML aliases (*name) are not allowed"),
+        (b"claims: " + b"[" * 200 + b"]" * 200 + b"\n", 1, "nested deeper than 50 levels"),
+        (b"claims:\n  - {[1]: x}\n", 2, "key [1] is not text"),
+        (b"claims:\n  - yes: x\n", 2, "key True is not text"),
+        (b"claims:\n  - valid_time: {from: 2017-13-45}\n", 2, "cannot read the value '2017-13-45'"),
+        (b"claims:\n  - count: 0x_\n", 2, "cannot read the value '0x_'"),
+        (b"claims: [5]\n", 1, "a claim must be a mapping, got 5"),
+        (b"document: [D]\nclaims: []\n", 1, "document must be text"),
+        (b"claims: !!python/object:os.system [ls]\n", 1, "YAML syntax: could not determine a constructor"),
+        (b"claims: [\n", 2, "YAML syntax"),
+        (b"--- {claims: []}\n--- {claims: []}\n", 2, "YAML syntax: but found another document"),
+    ],
+)
+def test_any_bad_claims_file_gives_file_line_and_reason(
+    workspace: Path, content: bytes, line: int, reason: str
+) -> None:
+    (workspace / "annotations" / "claims-test.yaml").write_bytes(content)
+    with pytest.raises(AnnotationError) as caught:
+        load(workspace)
+    assert_located(caught.value)
+    assert f"claims-test.yaml:{line}: " in str(caught.value)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (("credibility: 3", "credibility: true"), "credibility must be an integer 1-6, got True"),
+        (("credibility: 3", "credibility: 3\n  count: '3'"), "count must be an integer, got '3'"),
+        (("credibility: 3", "credibility: 3\n  distance_km: .nan"), "distance_km must be a finite number"),
+        (("credibility: 3", "credibility: 3\n  distance_km: [1]"), "distance_km must be a finite number"),
+        (("credibility: 3", "credibility: 3\n  note: {a: 1}"), "note must be text"),
+        (("credibility: 3", "credibility: 3\n  valid_time: 2017"), "valid_time {text, from, to} must be a mapping"),
+        (("subject: russian-aerospace-forces", "subject: [a, b]"), "subject must be text, got ['a', 'b']"),
+        (("object: r-plus-6", "object: null"), "object must be text, got None"),
+        (("passage: c19", "passage: {c: 19}"), "passage must be text"),
+        (('quote: "Two', 'quote: [] # "Two'), "needs at least one quote"),
+        (('quote: "Two', 'quote: {a: 1} # "Two'), "quote must be text"),
+    ],
+)
+def test_values_of_the_wrong_type_are_rejected_at_their_entry(
+    workspace: Path, change: tuple[str, str], reason: str
+) -> None:
+    write_claims(workspace, GOOD.replace(*change))
+    with pytest.raises(AnnotationError) as caught:
+        load(workspace)
+    assert_located(caught.value)
+    assert "claims-test.yaml:3: " in str(caught.value)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("id: x1\nkind: Town\nlabel: X\n", "an entities file must be a list"),
+        ("- id: x1\n  kind: NewsOutlet\n  label: X\n  reliability: 5\n", "reliability '5' is not one of A-F"),
+        ("- id: x1\n  kind: Town\n  label: X\n  geo: {lat: north, lon: 1, precision_km: 1}\n", "lat must be a finite"),
+        ("- id: x1\n  kind: Town\n  label: X\n  geo: [1, 2]\n", "geo {lat, lon, precision_km} must be a mapping"),
+        ("- id: x1\n  kind: Town\n  label: {en: X}\n", "label must be text"),
+        ("- id: x1\n  kind: []\n  label: X\n", "kind must name at least one class"),
+        ("- id: x1\n  kind: Town\n  label: X\n  echelon: [brigade]\n", "echelon must be text"),
+        ("- [x1]\n", "an entity must be a mapping"),
+    ],
+)
+def test_any_bad_entities_file_gives_file_line_and_reason(workspace: Path, content: str, reason: str) -> None:
+    (workspace / "annotations" / "entities-extra.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(AnnotationError) as caught:
+        load(workspace)
+    assert_located(caught.value)
+    assert "entities-extra.yaml:" in str(caught.value) and reason in str(caught.value)
+
+
+def block(key: str) -> str:
+    """A pattern for a top-level key and its indented lines."""
+    return rf"(?m)^{key}:\n(?:  .*\n)+"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement", "reason"),
+    [
+        (block("passages"), "passages: 5\n", "passages must be a list, got 5"),
+        (re.escape("  - id: amn\n"), "  - 7\n  - id: amn\n", "a passage must be a mapping, got 7"),
+        (re.escape("file: 000_"), "file: ../sources/000_", "must be a file name in the same folder"),
+        (r"file: \S+", "file: [a]", "file must be text"),
+        (re.escape("date: 2017-05-21"), "date: May", "date 'May' is not YYYY-MM-DD"),
+        (r"publisher: \S+", "publisher: {a: 1}", "publisher must be text"),
+        (re.escape("header: '^  (?P<number>"), "header: '^  ((?P<number>", "header is not a regular expression"),
+        (re.escape("(?P<number>\\d+)"), r"(\d+)", "header must have the named group(s): number"),
+        (re.escape("'^  (?P<number>"), "'^ (?P<number> ", "the header's number group matched"),
+        (re.escape("turcopolier: pat-lang"), "turcopolier: [pat-lang]", "turcopolier must be text"),
+        (block("comments"), "comments: [1]\n", "comments must be a mapping"),
+    ],
+)
+def test_any_bad_source_description_gives_file_line_and_reason(
+    workspace: Path, pattern: str, replacement: str, reason: str
+) -> None:
+    (meta,) = (workspace / "sources").glob("*.yaml")
+    changed, found = re.subn(pattern, lambda _: replacement, meta.read_text(encoding="utf-8"), count=1)
+    assert found == 1
+    meta.write_text(changed, encoding="utf-8")
+    with pytest.raises(AnnotationError) as caught:
+        load(workspace)
+    assert_located(caught.value)
+    assert f"{meta.name}:" in str(caught.value) and reason in str(caught.value)
+
+
+def test_a_source_text_that_is_not_utf8_gives_its_line(workspace: Path) -> None:
+    (text,) = (workspace / "sources").glob("*.txt")
+    text.write_bytes(b"first line\nsecond \xc3\x28 line\n")
+    with pytest.raises(AnnotationError) as caught:
+        load(workspace)
+    assert_located(caught.value)
+    assert f"{text.name}:2: not UTF-8 text" in str(caught.value)
+
+
+# ---------------------------------------------------------------- fuzzing: mutated and garbage files
+
+ENTITY = """\
+- id: x1
+  kind: [Town]
+  label: X
+  aliases: [Ex, "Ex Town"]
+  geo: {lat: 33.5, lon: 38.6, precision_km: 1}
+  located_in: [al-tanf]
+  description: A town.
+"""
+VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.dates()
+    | st.sampled_from(["c19", "r-plus-6", "Town", "memberOf", "2017-05-21", "amn", "post"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@st.composite
+def byte_mutations(draw: st.DrawFn, seed: bytes) -> bytes:
+    """The seed with a few spans deleted or replaced by arbitrary bytes."""
+    data = bytearray(seed)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        cut = draw(st.integers(0, 8))
+        data[at : at + cut] = draw(st.binary(max_size=8))
+    return bytes(data)
+
+
+def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@st.composite
+def value_mutations(draw: st.DrawFn, seed: bytes) -> bytes:
+    """The seed with the value at one place (any level, the whole file included) of another type."""
+    data = yaml.safe_load(seed)
+    path = draw(st.sampled_from(_paths(data)))
+    new = draw(VALUES)
+    if not path:
+        return yaml.safe_dump(new, allow_unicode=True).encode()
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = new
+    return yaml.safe_dump(data, allow_unicode=True).encode()
+
+
+@pytest.fixture(scope="module")
+def fuzz_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = annotation_workspace(tmp_path_factory.mktemp("fuzz"))
+    (root / "annotations" / "claims-test.yaml").write_text(
+        f"document: {DOC}\nclaims:\n" + textwrap.indent(GOOD, "  "), encoding="utf-8"
+    )
+    (root / "annotations" / "entities-test.yaml").write_text(ENTITY, encoding="utf-8")
+    load(root)  # the seeds are valid
+    return root
+
+
+@given(
+    data=st.data(), target=st.sampled_from(["annotations/claims-test.yaml", "annotations/entities-test.yaml", "source"])
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_file_gives_data_or_a_located_error(fuzz_workspace: Path, data: st.DataObject, target: str) -> None:
+    """Whatever a file holds, the loader returns annotations or raises one readable, located error."""
+    path = next((fuzz_workspace / "sources").glob("*.yaml")) if target == "source" else fuzz_workspace / target
+    seed = path.read_bytes()
+    mutated = data.draw(st.one_of(byte_mutations(seed), value_mutations(seed), st.binary(max_size=64)))
+    path.write_bytes(mutated)
+    try:
+        load(fuzz_workspace)
+    except AnnotationError as error:
+        assert_located(error)
+    finally:
+        path.write_bytes(seed)

@@ -114,6 +114,11 @@ class EmbeddedStore:
             self.update(replacement(quads, graph))
         else:
             self._store.extend(quads)
+        if self.path:
+            # A bulk write stays in RocksDB's write buffer (memtable) until flushed, and scans over
+            # it are about 10x slower than over sorted files: /api/claims took 6.0 s instead of
+            # 0.57 s on the handle that had just built the store (bench/README.md).
+            self.flush()
         return len(quads)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
