@@ -49,7 +49,7 @@ from orbat.store import EmbeddedStore, StoreError
 
 LOWEST_PRIORITY = 19
 SPAWN_TIMEOUT_S = 30.0
-SPARES = 2  # idle workers kept ready, the store open
+SPARES = 4  # idle workers kept ready, the store open: a burst of runaway queries each takes one
 IDLE_S = 20.0  # an idle worker beyond the spares is stopped after this long
 REAP_EVERY_S = 5.0
 # imported once in the forkserver, so that a worker starts with them loaded; "__main__" too, or
@@ -196,7 +196,8 @@ class ProcessRunner:
         self._idle: list[_Worker] = []
         self._cheap = 0  # jobs admitted and not (yet) long
         self._long = 0
-        self._starting = 0
+        self._starting = 0  # workers being forked
+        self._waiting = 0  # requests waiting for an idle worker
         self._closed = False
         self._reaper: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -216,33 +217,39 @@ class ProcessRunner:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._waiters, self._execute, worker, job, deadline, abandon)
 
-    async def _admit(self, deadline: Deadline) -> _Worker | None:
-        """A cheap-lane slot, with an idle worker if there is one (None: fork one)."""
-        while True:
-            with self._lock:
-                if self._closed:
-                    raise ApiError(503, "the server is shutting down")
-                if self._cheap < self.workers:
-                    self._cheap += 1
-                    worker = self._idle.pop() if self._idle else None
-                    low = len(self._idle) < SPARES
-                    break
-            if deadline.remaining() <= 0:
-                raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", self.snapshot())
-            await asyncio.sleep(ADMISSION_POLL_S)
+    async def _admit(self, deadline: Deadline) -> _Worker:
+        """A cheap-lane slot and an idle worker. Workers are forked in the background, never on a
+        request's path: a request takes whichever comes first, a forked one or one that finished
+        its job (a few ms), instead of waiting for a fork of its own."""
+        waiting = False
+        try:
+            while True:
+                with self._lock:
+                    if self._closed:
+                        raise ApiError(503, "the server is shutting down")
+                    if self._cheap < self.workers and self._idle:
+                        self._cheap += 1
+                        worker = self._idle.pop()
+                        low = len(self._idle) < SPARES
+                        break
+                    if not waiting:
+                        waiting = True
+                        self._waiting += 1
+                self._want_spare()
+                if deadline.remaining() <= 0:
+                    raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", self.snapshot())
+                await asyncio.sleep(ADMISSION_POLL_S)
+        finally:
+            if waiting:
+                with self._lock:
+                    self._waiting -= 1
         if low:
             self._want_spare()
         return worker
 
     # -- one job, in a waiter thread ------------------------------------------------------------
 
-    def _execute(self, worker: _Worker | None, job: Job, deadline: Deadline, abandon: bool) -> Any:
-        try:
-            worker = worker or self._spawn()
-        except BaseException:
-            with self._lock:
-                self._cheap -= 1
-            raise
+    def _execute(self, worker: _Worker, job: Job, deadline: Deadline, abandon: bool) -> Any:
         healthy = False
         try:
             worker.conn.send((self.version, job))
@@ -345,13 +352,15 @@ class ProcessRunner:
         self._forker.submit(self._add_spare)
 
     def _add_spare(self) -> None:
-        """Fork workers until ``SPARES`` are idle (or the cheap lane would be over-full)."""
+        """Fork workers until ``SPARES`` are idle beyond the requests waiting for one (and no more
+        than the cheap lane can use)."""
         with self._lock:
             self._spare_wanted = False
         while True:
             with self._lock:
                 ready = len(self._idle) + self._starting
-                if self._closed or ready >= SPARES or self._cheap + ready >= self.workers:
+                wanted = SPARES + self._waiting
+                if self._closed or ready >= wanted or self._cheap + ready >= self.workers + SPARES:
                     return
                 self._starting += 1
             try:
@@ -370,12 +379,18 @@ class ProcessRunner:
     # -- the rest of the Runner protocol --------------------------------------------------------
 
     def start(self) -> None:
-        """Start the forkserver and the spare workers now, so that the first request does not wait
-        for them, and the reaper that gives back the memory of workers no longer needed. An app
+        """Start the forkserver and a worker before the first request, the other spares soon after,
+        and the reaper that gives back the memory of workers no longer needed. An app
         can be started again after ``close`` (a test client, schemathesis, do that)."""
         with self._lock:
             self._closed = False
             reaper_running = self._reaper is not None and self._reaper.is_alive()
+            ready = bool(self._idle)
+        if not ready:  # one worker now (the forkserver's start, ~1 s, the first time), the others behind
+            worker = self._spawn()
+            with self._lock:
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)
         self._want_spare()
         if not reaper_running:
             self._reaper = threading.Thread(target=self._reap, name="orbat-reaper", daemon=True)
