@@ -307,10 +307,14 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.settings import Settings
+    from api.settings import Settings, SettingsError
 
+    try:  # before the build: a bad setting stops at once; the endpoint's URL is this host and port by default
+        settings = Settings.from_env(public_url=f"http://{f'[{host}]' if ':' in host else host}:{port}")
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
     triple_store = _ready_store(store, sparql_url)
-    settings = Settings.from_env()
     err.print(f"serving on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
     uvicorn.run(create_app(triple_store, settings), host=host, port=port, log_level="info")
 
