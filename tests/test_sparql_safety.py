@@ -133,7 +133,7 @@ def test_a_megabyte_of_hostile_text_is_answered_and_the_service_still_answers(cl
             "<a<b> ^^ || #c\n1.5",
             [
                 ("other", "<"),
-                ("run", "a"),
+                ("word", "a"),
                 ("iri", "<b>"),
                 ("other", "^^"),
                 ("other", "||"),
