@@ -4,8 +4,9 @@ parameters and the environment.
 Python's ``int()`` accepts ``5_0``, ``+5``, ``" 5 "`` and digits of any script (``٥``, ``５``), and
 ``float()`` also ``nan``, ``inf`` and ``1e999`` (infinity): all of them would reach a query or a limit
 as something the writer did not mean. Here a whole number is ASCII digits with an optional leading
-``-``; a decimal may add a fraction (``12.5``); nothing else (no sign ``+``, no exponent, no
-underscores, no spaces, no NaN or infinity). A refusal is a ``ValueError`` that says why, for the
+``-``; a decimal may add a fraction (``12.5``) and an exponent (``5.9e-08``: JSON and OpenAPI numbers
+allow it, and clients print small floats that way) if the value is finite; nothing else (no leading
+``+``, no underscores, no spaces, no NaN, no infinity, no ``1e999``). A refusal is a ``ValueError`` that says why, for the
 caller to turn into its own error (HTTP 400, a settings error, a query error).
 """
 
@@ -16,7 +17,7 @@ import re
 from decimal import Decimal
 
 _INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
-_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 MAX_DIGITS = 100  # far beyond any limit or coordinate; keeps conversion cheap
 
 
@@ -32,18 +33,17 @@ def parse_integer(text: str) -> int:
 
 
 def parse_decimal(text: str) -> Decimal:
-    """A decimal number in ASCII digits with an optional fraction: ``12.5``, ``-0.25``, ``30``."""
+    """A finite decimal number in ASCII digits: ``12.5``, ``-0.25``, ``30``, ``5.9e-08``."""
     if len(text) > MAX_DIGITS or not _DECIMAL.fullmatch(text):
         raise ValueError(
             f"{_show(text)} is not a decimal number (ASCII digits 0-9 with an optional fraction such as 12.5; "
-            "no exponent, NaN or infinity)"
+            "no NaN or infinity)"
         )
+    if not math.isfinite(float(text)):
+        raise ValueError(f"{_show(text)} is not a finite decimal number")
     return Decimal(text)
 
 
 def parse_float(text: str) -> float:
-    """``parse_decimal`` as a float; finite by construction (at most ``MAX_DIGITS`` digits)."""
-    value = float(parse_decimal(text))
-    if not math.isfinite(value):  # cannot happen within MAX_DIGITS; kept as the invariant
-        raise ValueError(f"{_show(text)} is not a finite number")
-    return value
+    """``parse_decimal`` as a float."""
+    return float(parse_decimal(text))

@@ -174,7 +174,8 @@ def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
     if param.type == "integer":
         return Literal(str(_number(param, raw, parse_integer)), datatype=NamedNode(XSD + "integer"))
     if param.type == "decimal":
-        return Literal(str(_number(param, raw, parse_decimal)), datatype=NamedNode(XSD + "decimal"))
+        value = _number(param, raw, parse_decimal)  # xsd:decimal has no exponent: written out in full
+        return Literal(format(value, "f"), datatype=NamedNode(XSD + "decimal"))
     if param.type == "boolean":
         if raw.lower() not in ("true", "false", "1", "0"):
             raise QueryError(f"parameter {param.name}: {raw!r} is not true or false")
