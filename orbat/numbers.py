@@ -6,8 +6,8 @@ Python's ``int()`` accepts ``5_0``, ``+5``, ``" 5 "`` and digits of any script (
 as something the writer did not mean. Here a whole number is ASCII digits with an optional leading
 ``-``; a decimal may add a fraction (``12.5``) and an exponent (``5.9e-08``: JSON and OpenAPI numbers
 allow it, and clients print small floats that way) if the value is finite; nothing else (no leading
-``+``, no underscores, no spaces, no NaN, no infinity, no ``1e999``). A refusal is a ``ValueError`` that says why, for the
-caller to turn into its own error (HTTP 400, a settings error, a query error).
+``+``, no underscores, no spaces, no NaN, no infinity, no ``1e999``). A refusal is a ``ValueError``
+that says why, for the caller to turn into its own error (HTTP 400, a settings error, a query error).
 """
 
 from __future__ import annotations
