@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors, rest, sparql
+from api.body_limit import BodyLimit
+from api.client_limit import ClientLimit
 from api.settings import Settings
 from api.state import ServiceState
 from orbat import __version__
@@ -39,6 +41,8 @@ def create_app(store: TripleStore, settings: Settings | None = None, freshness: 
     app.state.freshness = freshness or Freshness()  # whether the store holds the current files (/api/health)
     weakref.finalize(app, state.close)  # an app dropped without its lifespan still stops its workers
     errors.install(app)
+    app.add_middleware(BodyLimit, settings=settings)  # pure ASGI, before any handler reads a body
+    app.add_middleware(ClientLimit, settings=settings)  # outermost: a client over its limit costs nothing
     app.include_router(sparql.router)
     app.include_router(rest.router)
     return app

@@ -11,8 +11,11 @@ from fastapi import APIRouter, Depends
 
 from api.routes import alliances, claims, entities, export, health, near, page, queries, sources, units
 from api.routes.common import check_query_string
+from api.routes.numbers import check_numbers
 
 router = APIRouter()
 for _module in (entities, near, claims, sources, alliances, units, queries, export, health):
-    router.include_router(_module.router, prefix="/api", dependencies=[Depends(check_query_string)])
+    router.include_router(
+        _module.router, prefix="/api", dependencies=[Depends(check_query_string), Depends(check_numbers)]
+    )
 router.include_router(page.router)

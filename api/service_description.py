@@ -3,7 +3,12 @@
 Served on ``GET /sparql`` without a query (section 2, "Service Description Discovery"), as RDF in
 any of the graph media types. Beside the standard terms it states this server's own rules, so a
 client can read them before it trips on them: the time limit, the result cap and the headers
-that report it, and that SERVICE / LOAD / updates are off unless the operator enabled them.
+that report it, the limits on what a request may send (``LIMIT_TERMS``: one term of this server's
+``orbs:`` vocabulary per limit, each defined with ``rdfs:comment`` in the description itself), and
+that SERVICE / LOAD / updates are off unless the operator enabled them.
+
+The endpoint's IRI is ``settings.sparql_endpoint`` (ORBAT_PUBLIC_URL, or the host and port given to
+``orbat serve``), never the request's Host header, which a client can forge.
 """
 
 from __future__ import annotations
@@ -34,7 +39,41 @@ LIMITS_COMMENT = (
     "X-Orbat-Result-Limit: {cap} and X-Orbat-Truncated: true or false, and true means rows were left out "
     "(add LIMIT/OFFSET to page). The default graph is the union of all named graphs; default-graph-uri and "
     "named-graph-uri narrow it. SERVICE is {service}; LOAD of URLs is {load}; SPARQL Update and the Graph "
-    "Store Protocol at /rdf-graphs are {update}."
+    "Store Protocol at /rdf-graphs are {update}. Each limit below (orbs:maxQueryBytes...) is checked before the "
+    "query is parsed: 413 for a size, 400 naming the limit for a shape, 429 with Retry-After for too many "
+    "requests in flight."
+)
+XSD_INTEGER = NamedNode(XSD + "integer")
+# This server's limits, as data: (term in orbs:, Settings field, what it means). Defined here because the
+# project's ontology describes orders of battle, not this service.
+LIMIT_TERMS = (
+    ("resultLimit", "max_results", "The most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer."),
+    ("maxQueryBytes", "max_query_bytes", "The largest query, and request body other than a write, in bytes (413)."),
+    ("maxUpdateBytes", "max_update_bytes", "The largest SPARQL update or Graph Store body from a writer, in bytes."),
+    ("maxNestingDepth", "max_query_depth", "The deepest nesting of {, ( and [ in a query or update (400)."),
+    ("maxBranches", "max_query_branches", "The most UNION, OPTIONAL and MINUS branches and sub-SELECTs (400)."),
+    (
+        "maxOperators",
+        "max_query_operators",
+        "The most algebra and expression operators: joins, FILTER, BIND, branches, path and expression operators.",
+    ),
+    (
+        "maxClientRequests",
+        "max_client_requests",
+        "The most requests one client (bearer token, else address) may have in flight to /sparql, /rdf-graphs "
+        "and /api/export (429).",
+    ),
+    ("queryWorkers", "query_workers", "Queries answered at once (worker processes on an embedded store)."),
+    (
+        "maxLongQueries",
+        "max_long_queries",
+        "Queries running longer than longQuerySeconds at once, at the lowest CPU priority; past that, 503 busy.",
+    ),
+    ("longQuerySeconds", "long_query_s", "After this many seconds a query yields the CPU to short ones."),
+    ("headerTimeout", "header_timeout_s", "Seconds a request head may take to arrive (408 past it)."),
+    ("keepAliveTimeout", "keep_alive_timeout_s", "Seconds an idle keep-alive connection stays open."),
+    ("maxUrlBytes", "max_url_bytes", "The longest request target, in bytes (414)."),
+    ("maxHeaderBytes", "max_header_bytes", "The largest block of request headers, in bytes (431)."),
 )
 
 
@@ -77,15 +116,20 @@ def description(endpoint: str, settings: Settings, graphs: list[str]) -> list[Tr
         ),
         Triple(
             service,
-            NamedNode(SERVICE_NS + "resultLimit"),
-            Literal(str(settings.max_results), datatype=NamedNode(XSD + "integer")),
-        ),
-        Triple(
-            service,
             NamedNode(SERVICE_NS + "queryTimeLimit"),
             Literal(f"PT{settings.query_timeout_s:g}S", datatype=NamedNode(XSD + "dayTimeDuration")),
         ),
     ]
+    for term, setting, meaning in LIMIT_TERMS:
+        predicate = NamedNode(SERVICE_NS + term)
+        value = getattr(settings, setting)
+        datatype = XSD_INTEGER if isinstance(value, int) else NamedNode(XSD + "decimal")
+        triples.append(
+            Triple(
+                service, predicate, Literal(f"{value:g}" if isinstance(value, float) else str(value), datatype=datatype)
+            )
+        )
+        triples.append(Triple(predicate, RDFS_COMMENT, Literal(meaning)))
     if settings.update_enabled:
         triples.append(Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     if settings.allow_service:

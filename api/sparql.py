@@ -7,7 +7,9 @@
   the operator enabled it, then behind a bearer token (api.auth).
 - ``GET /sparql`` without a query answers the Service Description (api.service_description).
 - Answers are content-negotiated (api.negotiation), bounded in time and size (api.execution,
-  api.results); SERVICE and LOAD are refused unless allowed (api.sparql_safety).
+  api.results). Before any parser sees a text, its size, depth, branches and operators are checked
+  and SERVICE and LOAD refused unless allowed (api.sparql_safety, api.sparql_limits), off the event
+  loop; request bodies are sized before they are read (api.body_limit).
 
 The Graph Store HTTP Protocol router (api.graph_store, /rdf-graphs) is included in this router,
 so the application factory mounts the whole SPARQL side with one ``include_router``.
@@ -19,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode
 
@@ -30,7 +33,7 @@ from api.negotiation import BOOLEAN_OFFERS, RDF_OFFERS, SOLUTION_OFFERS, negotia
 from api.results import Answer, run_query, serialize_triples
 from api.service_description import SD_PREFIXES, description
 from api.settings import Settings
-from api.sparql_safety import check_query, check_update, find_service, query_form
+from api.sparql_safety import screen_query, screen_update
 from api.state import ServiceState, get_state
 from orbat.store import TripleStore
 
@@ -132,6 +135,11 @@ def decode(body: bytes) -> str:
         raise ApiError(400, f"the request body is not UTF-8: {exc}") from exc
 
 
+def parse_form(body: bytes) -> list[tuple[str, str]]:
+    """An HTML form body's pairs (in a worker thread: a scan of up to the body limit)."""
+    return parse_qsl(decode(body), keep_blank_values=True)
+
+
 def answer_headers(settings: Settings, answer: Answer) -> dict[str, str]:
     return {
         "Vary": "Accept",
@@ -144,9 +152,9 @@ async def answer_query(request: Request, state: ServiceState, op: Operation) -> 
     assert op.query is not None
     settings = state.settings
     deadline = Deadline.start(settings.query_timeout_s)
-    check_query(op.query, settings)
+    screened = await screen_query(op.query, settings)
     accept = request.headers.get("accept")
-    form = query_form(op.query)
+    form = screened.form
     if form:  # an early 406, before the query costs anything
         negotiate(accept, OFFERS_BY_FORM[form], f"the answer to this {form} query")
     job = Job.of(
@@ -158,7 +166,7 @@ async def answer_query(request: Request, state: ServiceState, op: Operation) -> 
         accept,
         deadline,
         settings.max_results,
-        federated=settings.allow_service and find_service(op.query) is not None,
+        federated=screened.federated,
     )
     answer = await state.read(job, deadline)
     return Response(answer.body, media_type=answer.offer.header, headers=answer_headers(settings, answer))
@@ -169,7 +177,7 @@ async def answer_update(request: Request, state: ServiceState, op: Operation) ->
     require_writer(request, state.settings)
     if op.using_graphs:
         raise ApiError(400, "using-graph-uri and using-named-graph-uri are not supported: use USING or WITH instead")
-    check_update(op.update, state.settings)
+    await screen_update(op.update, state.settings)
     await state.write(state.store.update, op.update)  # one atomic update; it cannot be stopped halfway
     return Response(status_code=204)
 
@@ -210,7 +218,7 @@ async def sparql_get(request: Request) -> Response:
     if op.query is None:
         accept = request.headers.get("accept")
         negotiate(accept, RDF_OFFERS, "the service description")
-        endpoint = str(request.url.replace(query=""))
+        endpoint = state.settings.sparql_endpoint  # from configuration: a forged Host header is not echoed
         deadline = Deadline.start(state.settings.query_timeout_s)
         job = Job.of(describe_service, STORE, state.settings, endpoint, accept, deadline)
         answer = await state.read(job, deadline)
@@ -256,10 +264,11 @@ async def sparql_post(request: Request) -> Response:
     kind = media_type(request)
     pairs = request.query_params.multi_items()
     if kind == FORM:
-        op = operation(pairs + parse_qsl(decode(await request.body()), keep_blank_values=True))
+        op = operation(pairs + await anyio.to_thread.run_sync(parse_form, await request.body()))
     elif kind == QUERY_BODY:
         op = operation(pairs, query=decode(await request.body()))
     elif kind == UPDATE_BODY:
+        require_writer(request, state.settings)  # before the body is read
         op = operation(pairs, update=decode(await request.body()))
     else:
         raise ApiError(

@@ -6,17 +6,19 @@ https://www.w3.org/TR/sparql11-federated-query/) and ``LOAD <url>`` (SPARQL 1.1 
 turns a public endpoint into a proxy into the server's network. Both are refused with a 403
 unless ``settings.allow_service`` / ``settings.allow_remote_load``.
 
-The keywords are found by a tokenizer that follows the SPARQL 1.1 grammar's terminals (section
-19.8, https://www.w3.org/TR/sparql11-query/#sparqlGrammar): comments, strings (short and long),
-IRIs, variables and prefixed names are tokens of their own, so ``"SERVICE"`` in a literal,
-``# SERVICE`` in a comment, ``?service`` or ``ex:service`` is not the keyword, and ``service`` in
-lower case is. The spec lets ``\\u`` escapes stand anywhere (section 19.2); Oxigraph does not
-decode them outside strings and IRIs, but the text is scanned a second time with them decoded, so
-an engine that did would not be evaded either. Scanning errs towards refusing: text a SPARQL parser
-would reject anyway (an unterminated string) is scanned as words.
+The keywords are found on the tokens of ``api.sparql_tokens`` (the grammar's terminals, in linear
+time), so ``"SERVICE"`` in a literal, ``# SERVICE`` in a comment, ``?service`` or ``ex:service`` is
+not the keyword, and ``service`` in lower case is. The spec lets ``\\u`` escapes stand anywhere
+(section 19.2); Oxigraph does not decode them outside strings and IRIs, but the text is scanned a
+second time with them decoded, so an engine that did would not be evaded either. Scanning errs
+towards refusing: text a SPARQL parser would reject anyway (an unterminated string) is scanned as words.
 
 The same tokens give the query form (SELECT, ASK, CONSTRUCT, DESCRIBE) before running the query,
 so content negotiation can answer 406 without spending the query.
+
+``screen_query`` / ``screen_update`` are the one gate every SPARQL text passes before a parser sees
+it: the size first (``api.sparql_limits``, 413, without scanning), then, off the event loop (a scan
+of megabytes must not stall other requests), the depth/branch/operator limits and SERVICE/LOAD.
 """
 
 from __future__ import annotations
@@ -25,40 +27,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import anyio.to_thread
+
 from api.errors import ApiError
 from api.settings import Settings
+from api.sparql_limits import check_shape, check_size
+from api.sparql_tokens import QUERY_FORMS, Token, tokens, where
 
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\r\n]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | "(?:[^"\\\r\n]|\\.)*"
-               | '(?:[^'\\\r\n]|\\.)*')
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<var>[?$]\w+)
-    | (?P<pname>[\w.-]*:(?:[\w.:%-]|\\.)*)
-    | (?P<word>[^\W\d]\w*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # comment, string, iri, var, pname, word, other
-    text: str
-    offset: int
-
-
-def tokens(text: str) -> Iterator[Token]:
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind != "other" or not match.group().isspace():
-            yield Token(kind, match.group(), match.start())
 
 
 def _decode_escapes(text: str) -> str:
@@ -89,15 +65,16 @@ def query_form(text: str) -> str | None:
     return None
 
 
-def where(text: str, offset: int) -> dict[str, int]:
-    """1-based line and column of an offset, as the parser reports them."""
-    line = text.count("\n", 0, offset) + 1
-    return {"line": line, "column": offset - (text.rfind("\n", 0, offset) + 1) + 1}
+def _mentions(word: str, view: str) -> bool:
+    """Whether the word appears at all (in C, case-insensitively): most texts skip the token pass."""
+    return re.search(word, view, re.IGNORECASE) is not None
 
 
 def find_service(text: str) -> dict[str, int] | None:
     """Where the first SERVICE keyword is, in the text or its escape-decoded reading."""
     for view in _views(text):
+        if not _mentions("SERVICE", view):
+            continue
         for word, token in keywords(view):
             if word == "SERVICE":
                 return where(view, token.offset)
@@ -107,6 +84,8 @@ def find_service(text: str) -> dict[str, int] | None:
 def find_load(text: str) -> dict[str, object] | None:
     """Where the first LOAD operation is and what it would fetch."""
     for view in _views(text):
+        if not _mentions("LOAD", view):
+            continue
         stream = tokens(view)
         for token in stream:
             if token.kind == "word" and token.text.upper() == "LOAD":
@@ -149,3 +128,34 @@ def check_update(text: str, settings: Settings) -> None:
             "ORBAT_ALLOW_REMOTE_LOAD); send the data in an INSERT DATA update or to the Graph Store at /rdf-graphs",
             {"keyword": "LOAD", **found},
         )
+
+
+@dataclass(frozen=True)
+class Screened:
+    """What the screening learnt of a query: its form (for an early 406) and whether it federates."""
+
+    form: str | None
+    federated: bool
+
+
+def screen_query_text(text: str, settings: Settings) -> Screened:
+    """The limits, then SERVICE; in a worker thread (a linear scan, but of up to the size limit)."""
+    check_shape(text, settings, update=False)
+    check_query(text, settings)
+    return Screened(query_form(text), settings.allow_service and find_service(text) is not None)
+
+
+def screen_update_text(text: str, settings: Settings) -> None:
+    check_shape(text, settings, update=True)
+    check_update(text, settings)
+
+
+async def screen_query(text: str, settings: Settings) -> Screened:
+    """413 for a query over the size limit (no scan); then the scans, off the event loop."""
+    check_size(text, settings, update=False)
+    return await anyio.to_thread.run_sync(screen_query_text, text, settings)
+
+
+async def screen_update(text: str, settings: Settings) -> None:
+    check_size(text, settings, update=True)
+    await anyio.to_thread.run_sync(screen_update_text, text, settings)

@@ -316,8 +316,13 @@ def serve(
     """
     from api.app import create_app
     from api.server import serve as serve_http
-    from api.settings import Settings
+    from api.settings import Settings, SettingsError
 
+    try:  # before the build: a bad setting stops at once; the endpoint's URL is this host and port by default
+        settings = Settings.from_env(public_url=f"http://{f'[{host}]' if ':' in host else host}:{port}")
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
     triple_store, path = _store(store, sparql_url)
     freshness = config.Freshness()
     if config.is_stale(triple_store, path):
@@ -334,7 +339,6 @@ def serve(
                 "(/api/health says so) until the files are fixed and the server restarted",
                 highlight=False,
             )
-    settings = Settings.from_env()
     err.print(f"serving on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
     serve_http(create_app(triple_store, settings, freshness), settings, host, port)
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions
 from orbat import ontology
 from orbat.names import Match, NameIndex
 from orbat.namespaces import SOURCE
+from orbat.numbers import parse_decimal, parse_integer
 from orbat.paths import QUERIES_DIR
 from orbat.store.base import Term, TripleStore
 
@@ -131,11 +132,12 @@ def get_query(name: str) -> NamedQuery:
     return queries[name]
 
 
-def _number(param: Parameter, raw: str, kind: type) -> Any:
+def _number(param: Parameter, raw: str, parse: Callable[[str], Any]) -> Any:
+    """An integer or decimal argument, strictly (``orbat.numbers``: no 5_0, +5, NaN...), within its bounds."""
     try:
-        value = kind(raw)
-    except (ValueError, InvalidOperation) as exc:
-        raise QueryError(f"parameter {param.name}: {raw!r} is not a {param.type}") from exc
+        value = parse(raw)
+    except ValueError as exc:
+        raise QueryError(f"parameter {param.name}: {exc}") from exc
     if (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):
         raise QueryError(f"parameter {param.name}: {raw} is outside [{param.minimum:g}, {param.maximum:g}]")
     return value
@@ -170,9 +172,10 @@ def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
             raise QueryError(f"parameter {param.name}: unknown relation {raw!r}")
         return NamedNode(str(relation.iri))
     if param.type == "integer":
-        return Literal(str(_number(param, raw, int)), datatype=NamedNode(XSD + "integer"))
+        return Literal(str(_number(param, raw, parse_integer)), datatype=NamedNode(XSD + "integer"))
     if param.type == "decimal":
-        return Literal(str(_number(param, raw, Decimal)), datatype=NamedNode(XSD + "decimal"))
+        value = _number(param, raw, parse_decimal)  # xsd:decimal has no exponent: written out in full
+        return Literal(format(value, "f"), datatype=NamedNode(XSD + "decimal"))
     if param.type == "boolean":
         if raw.lower() not in ("true", "false", "1", "0"):
             raise QueryError(f"parameter {param.name}: {raw!r} is not true or false")

@@ -236,7 +236,7 @@ def test_service_description(client: TestClient, accept: str | None, parser: str
     graph = Graph().parse(data=response.content, format=parser)
     service = graph.value(predicate=RDF.type, object=SD.Service)
     assert service is not None
-    assert (service, SD.endpoint, URIRef("http://testserver/sparql")) in graph
+    assert (service, SD.endpoint, URIRef("http://127.0.0.1:8000/sparql")) in graph  # configured, not the Host
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph  # updates are off here
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph

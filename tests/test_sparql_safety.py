@@ -1,12 +1,16 @@
-"""The SPARQL tokenizer behind the SERVICE/LOAD refusal and the query form: a table of texts."""
+"""The SPARQL tokenizer behind the SERVICE/LOAD refusal, the query form and the limits: tables of texts."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from fastapi.testclient import TestClient
 
 from api.errors import ApiError
 from api.settings import Settings
 from api.sparql_safety import check_query, check_update, find_load, find_service, query_form
+from api.sparql_tokens import raw_tokens
 
 
 @pytest.mark.parametrize(
@@ -98,3 +102,46 @@ def test_settings_switch_the_checks_off() -> None:
     check_update(load, Settings(allow_remote_load=True))
     with pytest.raises(ApiError):
         check_update("INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }", Settings(allow_remote_load=True))
+
+
+# --- hostile text: the scan is linear (timings in bench/bench_scan.py) and never blocks the service -----------
+
+HOSTILE = {"dots": ".", "dashes": "-", "a-a-": "a-", "nested braces": "{", "open strings": '"\\', "broken IRIs": "<a"}
+
+
+@pytest.mark.parametrize("unit", HOSTILE.values(), ids=list(HOSTILE))
+def test_a_megabyte_of_hostile_text_is_answered_and_the_service_still_answers(client: TestClient, unit: str) -> None:
+    """Issue 12: 256 KB of dots stalled every endpoint for 56 s (a quadratic regular expression on the
+    event loop). 1 MB of each pattern (the default size limit) is refused with a 400, and a cheap query
+    answers right after."""
+    text = unit * (999_000 // len(unit))
+    response = client.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400, response.text[:300]
+    started = time.perf_counter()
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("?o.FILTER", [("var", "?o"), ("run", ".FILTER")]),
+        ("ex:a.b-c ?x", [("pname", "ex:a.b-c"), ("var", "?x")]),
+        ('"a\\" { " }', [("string", '"a\\" { "'), ("other", "}")]),
+        ('"open { ', [("other", '"'), ("word", "open"), ("other", "{")]),
+        (
+            "<a<b> ^^ || #c\n1.5",
+            [
+                ("other", "<"),
+                ("word", "a"),
+                ("iri", "<b>"),
+                ("other", "^^"),
+                ("other", "||"),
+                ("comment", "#c"),
+                ("run", "1.5"),
+            ],
+        ),
+    ],
+)
+def test_tokens(text: str, kinds: list[tuple[str, str]]) -> None:
+    assert [(t.kind, t.text) for t in raw_tokens(text)] == kinds

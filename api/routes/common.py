@@ -23,9 +23,10 @@ from orbat.queries import Parameter, get_query
 T = TypeVar("T")
 
 _DESCRIPTIONS = {
-    400: "Bad parameter: empty, repeated, unknown, or an unknown kind, relation, status or format.",
+    400: "Bad parameter: empty, repeated, unknown, an unknown kind, relation, status or format, or a number "
+    "not written in ASCII digits (5_0, +5, NaN, inf, 1e999 are refused).",
     404: "Unknown id, name or graph; detail.suggestions lists close names.",
-    422: "Missing parameter, or a value of the wrong type or out of range.",
+    422: "Missing parameter, a number out of range, or a value of the wrong type (a boolean).",
     503: "The answer took longer than the query timeout, or no worker was free in time.",
 }
 
