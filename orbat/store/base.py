@@ -5,7 +5,9 @@ pyoxigraph store, and a client of any SPARQL 1.1 Protocol + Graph Store Protocol
 deployment that outgrows one machine swaps the store without touching queries, API or CLI.
 
 Contract:
-- queries see the union of all named graphs as their default graph;
+- queries see the union of all named graphs as their default graph and every graph as a named
+  graph, unless the query's FROM / FROM NAMED or the caller's ``default_graphs`` /
+  ``named_graphs`` (the SPARQL Protocol's dataset, which wins) say otherwise (orbat.store.dataset);
 - parameters are bound as RDF terms (``$name`` in the query text), never pasted as text;
 - every write (update, load, replace) is atomic: when it fails, the store is unchanged.
 """
@@ -49,7 +51,11 @@ class TripleStore(Protocol):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; ``$name`` variables are replaced by ``bindings[name]``."""
+        """Run a SPARQL query; ``$name`` variables are replaced by ``bindings[name]``.
+
+        ``default_graphs`` / ``named_graphs`` are the protocol's dataset: when either is given, the
+        two together are the whole dataset (a half not given is empty) and FROM / FROM NAMED in the
+        query are ignored."""
         ...
 
     def update(self, sparql: str) -> None:

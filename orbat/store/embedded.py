@@ -21,6 +21,7 @@ from pyoxigraph import (
 )
 
 from orbat.store.base import QueryResult, StoreError, Term
+from orbat.store.dataset import query_dataset
 
 QUAD_FORMATS = {RdfFormat.N_QUADS, RdfFormat.TRIG}
 
@@ -85,13 +86,13 @@ class EmbeddedStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {}
-        if default_graphs:
-            options["default_graph"] = [NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        dataset = query_dataset(sparql, default_graphs, named_graphs)
+        options: dict[str, object] = {"use_default_graph_as_union": True}
+        if dataset is not None:
+            options = {
+                "default_graph": [NamedNode(g) for g in dataset.default_graphs],
+                "named_graphs": [NamedNode(g) for g in dataset.named_graphs],
+            }
         substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return self._store.query(sparql, substitutions=substitutions, **options)  # type: ignore[arg-type]
