@@ -14,6 +14,7 @@ Contract:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
@@ -32,8 +33,19 @@ Term = NamedNode | BlankNode | Literal
 QueryResult = QuerySolutions | QueryBoolean | Iterator[Triple]
 
 
+# An absolute filesystem path: a "/" that starts a word (not the "//" or "/x" inside an IRI or URL),
+# then at least two segments. Storage errors name the store's files; clients must not see them.
+_PATH = re.compile(r"(?<![\w:/.%~-])/[^\s/:'\"<>()]+(?:/[^\s/:'\"<>()]*)+")
+
+
+def scrub_paths(message: str) -> str:
+    """The message with every absolute filesystem path replaced by ``<path>``."""
+    return _PATH.sub("<path>", message)
+
+
 class StoreError(Exception):
-    """A store refused a request; ``status`` says whose fault (400 bad input, 503 unavailable)."""
+    """A store refused a request; ``status`` says whose fault (400 bad input, 503 unavailable,
+    507 no space left for the store)."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
