@@ -5,7 +5,9 @@ work to the server (one GIL), so the benchmark and the concurrency test start th
 subprocess and stop it by its PID.
 
 ``python bench/serve.py --store DIR --port 8001`` (an embedded store on disk, opened read-only) or
-``--nquads FILE`` (loaded into memory); the limits are the ``Settings`` fields.
+``--nquads FILE`` (loaded into memory); the limits are the ``Settings`` fields. With
+``--update-token T`` the store on disk is opened for writing and updates are enabled behind that
+token (bench/bench_writes.py); ``--bulk-bytes`` is the store's bulk-loader threshold.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pyoxigraph import RdfFormat
 from api.app import create_app
 from api.settings import Settings
 from orbat.store import EmbeddedStore
+from orbat.store.bulk import BULK_BYTES
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -33,9 +36,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-results", type=int, default=Settings.max_results)
     parser.add_argument("--workers", type=int, default=Settings.query_workers, help="query threads")
     parser.add_argument("--max-overdue", type=int, default=Settings.max_overdue_queries)
+    parser.add_argument("--update-token", help="open the store for writing, updates behind this bearer token")
+    parser.add_argument("--bulk-bytes", type=int, default=BULK_BYTES, help="writes from this size use the bulk loader")
     args = parser.parse_args(argv)
     if args.store:
-        store = EmbeddedStore(args.store, read_only=True)
+        writable = args.update_token is not None
+        store = EmbeddedStore(args.store, read_only=not writable, bulk_bytes=args.bulk_bytes)
     else:
         store = EmbeddedStore()
         store.native.bulk_load(path=str(args.nquads), format=RdfFormat.N_QUADS)
@@ -44,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         max_results=args.max_results,
         query_workers=args.workers,
         max_overdue_queries=args.max_overdue,
+        update_enabled=args.update_token is not None,
+        update_token=args.update_token,
     )
     uvicorn.run(create_app(store, settings), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

@@ -152,12 +152,18 @@ class EmbeddedStore:
                 raise storage_error(exc) from exc
 
     def _fall_back_to_read_only(self) -> None:
-        """After a failed write: queries read through a read-only handle, the next write reopens."""
+        """After a failed write: queries read through a read-only handle, the next write reopens.
+
+        A read-only handle opens reliably only while the primary is stopped by its error (no
+        compaction deleting files under it); if it does not open, the primary is still working and
+        stays in use, with no reopen."""
         if self.path is None or self.read_only:
             return
-        self._reopen_needed = True
-        with contextlib.suppress(OSError):  # else keep the failed handle: it still reads
-            self._store = Store.read_only(str(self.path))
+        try:
+            fallback = Store.read_only(str(self.path))
+        except (OSError, RuntimeError):
+            return
+        self._store, self._reopen_needed = fallback, True
 
     def _reopen(self) -> None:
         if not self._reopen_needed or self.path is None:
