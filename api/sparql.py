@@ -244,6 +244,7 @@ async def sparql_get(request: Request) -> Response:
         204: {"description": "The update was applied."},
         401: {"description": "An update without 'Authorization: Bearer <token>'."},
         415: {"description": "A Content-Type the protocol does not define."},
+        507: {"description": "An update on a full disk: nothing changed (updates resume once space is freed)."},
     },
     openapi_extra={
         "parameters": _GRAPH_PARAMETERS,
