@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orbat.queries import QueryError
 from orbat.store import StoreError
+from orbat.store.base import scrub_paths
 
 logger = logging.getLogger("orbat.api")
 
@@ -57,8 +58,9 @@ async def _query_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _store_error(_: Request, exc: Exception) -> JSONResponse:
+    """A store's refusal; no filesystem path of the server reaches the client (storage errors name files)."""
     assert isinstance(exc, StoreError)
-    return error_response(exc.status, str(exc))
+    return error_response(exc.status, scrub_paths(str(exc)))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -7,8 +7,9 @@ graph, which here is the union of all named graphs and so can be read but not wr
 - PUT (5.3) replaces the graph, POST (5.5) adds to it, DELETE (5.4) drops it (404 if absent):
   each behind ``settings.update_enabled`` and the bearer token, like SPARQL Update. The body is
   parsed completely before anything changes (an unparsable body is a 400 and changes nothing),
-  and each write is one atomic store call (``store.load(..., replace=True)`` for PUT). 201 when the
-  write created the graph, else 204.
+  and each write is one store call (``store.load(..., replace=True)`` for PUT) that is all or
+  nothing; large bodies go through the bulk loader (orbat.store.bulk). 201 when the write created
+  the graph, else 204. A full disk is a 507, another storage failure a 503 (orbat.store.disk).
 
 Graph downloads are bounded by the query time limit but not by the result cap: a graph cut short
 would silently lose triples when a client PUTs it back.
@@ -60,6 +61,8 @@ _WRITE_RESPONSES: dict[int | str, dict[str, object]] = {
     403: {"description": "Writes are disabled, or the token is wrong."},
     405: {"description": "The default graph (the union) cannot be written."},
     415: {"description": "A Content-Type that is not an RDF graph syntax."},
+    503: {"description": "The store could not write (an I/O error); nothing changed."},
+    507: {"description": "The disk that holds the store is full; nothing changed (writes resume once space is freed)."},
 }
 _READ_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"description": "The graph.", "content": {o.media_type: {} for o in RDF_OFFERS}},

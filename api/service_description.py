@@ -37,10 +37,11 @@ LIMITS_COMMENT = (
     '({{"error": {{"status", "message", "detail"}}}}), never a partial result. A SELECT answer holds at most '
     "{cap} rows and a CONSTRUCT or DESCRIBE answer at most {cap} triples: every answer carries the headers "
     "X-Orbat-Result-Limit: {cap} and X-Orbat-Truncated: true or false, and true means rows were left out "
-    "(add LIMIT/OFFSET to page). The default graph is the union of all named graphs; default-graph-uri and "
-    "named-graph-uri narrow it. SERVICE is {service}; LOAD of URLs is {load}; SPARQL Update and the Graph "
-    "Store Protocol at /rdf-graphs are {update}. Each limit below (orbs:maxQueryBytes...) is checked before the "
-    "query is parsed: 413 for a size, 400 naming the limit for a shape, 429 with Retry-After for too many "
+    "(add LIMIT/OFFSET to page). The default graph is the union of all named graphs unless FROM / FROM NAMED "
+    "or the default-graph-uri / named-graph-uri parameters (which win) name the dataset. SERVICE is {service}; "
+    "LOAD of URLs is {load}; SPARQL Update and the Graph Store Protocol at /rdf-graphs are {update}. "
+    "Each limit below (orbs:maxQueryBytes...) is checked before the query is parsed: 413 for a size, "
+    "400 naming the limit for a shape, 429 with Retry-After for too many "
     "requests in flight."
 )
 XSD_INTEGER = NamedNode(XSD + "integer")

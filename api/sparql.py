@@ -2,7 +2,8 @@
 
 - Query operation (section 2.1): GET ``?query=``, POST form (``application/x-www-form-urlencoded``)
   and POST direct (``application/sparql-query``), with ``default-graph-uri`` / ``named-graph-uri``
-  (section 2.1.4); without them the default graph is the union of all named graphs.
+  (section 2.1.4), which override the query's FROM / FROM NAMED; with neither, the default graph is
+  the union of all named graphs and every graph is a named graph (orbat.store.dataset).
 - Update operation (section 2.2): POST form ``update=`` or ``application/sparql-update``; off unless
   the operator enabled it, then behind a bearer token (api.auth).
 - ``GET /sparql`` without a query answers the Service Description (api.service_description).
@@ -53,8 +54,17 @@ _GRAPH_PARAMETERS = [
         "description": text,
     }
     for name, text in (
-        ("default-graph-uri", "A graph of the query's default graph (repeatable); default: the union of all graphs."),
-        ("named-graph-uri", "A graph the query may name with GRAPH (repeatable); default: all graphs."),
+        (
+            "default-graph-uri",
+            "A graph merged into the query's default graph (repeatable). With this or named-graph-uri, the two "
+            "parameters are the whole dataset (a missing one means none) and FROM / FROM NAMED in the query are "
+            "ignored; with neither, the query's FROM / FROM NAMED, else the union of all graphs.",
+        ),
+        (
+            "named-graph-uri",
+            "A graph the query may name with GRAPH (repeatable); see default-graph-uri. Without any dataset "
+            "parameter or FROM / FROM NAMED, every graph.",
+        ),
     )
 ]
 _RESULT_HEADERS = {
@@ -235,6 +245,7 @@ async def sparql_get(request: Request) -> Response:
         204: {"description": "The update was applied."},
         401: {"description": "An update without 'Authorization: Bearer <token>'."},
         415: {"description": "A Content-Type the protocol does not define."},
+        507: {"description": "An update on a full disk: nothing changed (updates resume once space is freed)."},
     },
     openapi_extra={
         "parameters": _GRAPH_PARAMETERS,

@@ -6,7 +6,9 @@ subprocess and stop it by its PID.
 
 ``python bench/serve.py --store DIR --port 8001`` (an embedded store on disk, opened read-only: reads
 run in worker processes, api.isolation) or ``--nquads FILE`` (loaded into memory: reads run in
-threads); the limits are the ``Settings`` fields.
+threads); the limits are the ``Settings`` fields. With ``--update-token T`` the store on disk is
+opened for writing and updates are enabled behind that token (bench/bench_writes.py);
+``--bulk-bytes`` is the store's bulk-loader threshold.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pyoxigraph import RdfFormat
 from api.app import create_app
 from api.settings import Settings
 from orbat.store import EmbeddedStore
+from orbat.store.bulk import BULK_BYTES
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -35,9 +38,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=Settings.query_workers, help="query workers")
     parser.add_argument("--max-overdue", type=int, default=Settings.max_overdue_queries, help="threads only")
     parser.add_argument("--max-long", type=int, default=Settings.max_long_queries, help="processes only")
+    parser.add_argument("--update-token", help="open the store for writing, updates behind this bearer token")
+    parser.add_argument("--bulk-bytes", type=int, default=BULK_BYTES, help="writes from this size use the bulk loader")
     args = parser.parse_args(argv)
     if args.store:
-        store = EmbeddedStore(args.store, read_only=True)
+        writable = args.update_token is not None
+        store = EmbeddedStore(args.store, read_only=not writable, bulk_bytes=args.bulk_bytes)
     else:
         store = EmbeddedStore()
         store.native.bulk_load(path=str(args.nquads), format=RdfFormat.N_QUADS)
@@ -47,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         query_workers=args.workers,
         max_overdue_queries=args.max_overdue,
         max_long_queries=args.max_long,
+        update_enabled=args.update_token is not None,
+        update_token=args.update_token,
     )
     uvicorn.run(create_app(store, settings), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

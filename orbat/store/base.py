@@ -5,13 +5,16 @@ pyoxigraph store, and a client of any SPARQL 1.1 Protocol + Graph Store Protocol
 deployment that outgrows one machine swaps the store without touching queries, API or CLI.
 
 Contract:
-- queries see the union of all named graphs as their default graph;
+- queries see the union of all named graphs as their default graph and every graph as a named
+  graph, unless the query's FROM / FROM NAMED or the caller's ``default_graphs`` /
+  ``named_graphs`` (the SPARQL Protocol's dataset, which wins) say otherwise (orbat.store.dataset);
 - parameters are bound as RDF terms (``$name`` in the query text), never pasted as text;
 - every write (update, load, replace) is atomic: when it fails, the store is unchanged.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
@@ -30,8 +33,19 @@ Term = NamedNode | BlankNode | Literal
 QueryResult = QuerySolutions | QueryBoolean | Iterator[Triple]
 
 
+# An absolute filesystem path: a "/" that starts a word (not the "//" or "/x" inside an IRI or URL),
+# then at least two segments. Storage errors name the store's files; clients must not see them.
+_PATH = re.compile(r"(?<![\w:/.%~-])/[^\s/:'\"<>()]+(?:/[^\s/:'\"<>()]*)+")
+
+
+def scrub_paths(message: str) -> str:
+    """The message with every absolute filesystem path replaced by ``<path>``."""
+    return _PATH.sub("<path>", message)
+
+
 class StoreError(Exception):
-    """A store refused a request; ``status`` says whose fault (400 bad input, 503 unavailable)."""
+    """A store refused a request; ``status`` says whose fault (400 bad input, 503 unavailable,
+    507 no space left for the store)."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
@@ -49,7 +63,11 @@ class TripleStore(Protocol):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; ``$name`` variables are replaced by ``bindings[name]``."""
+        """Run a SPARQL query; ``$name`` variables are replaced by ``bindings[name]``.
+
+        ``default_graphs`` / ``named_graphs`` are the protocol's dataset: when either is given, the
+        two together are the whole dataset (a half not given is empty) and FROM / FROM NAMED in the
+        query are ignored."""
         ...
 
     def update(self, sparql: str) -> None:

@@ -1,14 +1,20 @@
 """The embedded store: pyoxigraph, on disk (RocksDB) or in memory.
 
 pyoxigraph makes each ``update``/``load``/``extend`` call atomic but has no multi-call
-transaction, so a replacement is one SPARQL update (``DROP GRAPH ...; INSERT DATA ...``)
-built from data that has already parsed.
+transaction, so a small replacement is one SPARQL update (``DROP GRAPH ...; INSERT DATA ...``)
+built from data that has already parsed. Large writes (``bulk_bytes`` and more) go through the
+bulk loader with the guarantees of orbat.store.bulk; a failing disk is handled as orbat.store.disk
+and ``EmbeddedStore`` say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from pyoxigraph import (
     DefaultGraph,
@@ -20,9 +26,20 @@ from pyoxigraph import (
     parse,
 )
 
-from orbat.store.base import QueryResult, StoreError, Term
+from orbat.store.base import QueryResult, StoreError, Term, scrub_paths
+from orbat.store.bulk import (
+    BULK_BYTES,
+    DEFAULT_GRAPH_DATA,
+    QUAD_FORMATS,
+    UndoJournal,
+    bulk_add,
+    check,
+    insert_data_document,
+)
+from orbat.store.dataset import query_dataset
+from orbat.store.disk import is_storage_failure, storage_error
 
-QUAD_FORMATS = {RdfFormat.N_QUADS, RdfFormat.TRIG}
+T = TypeVar("T")
 
 
 def parse_quads(data: bytes, format: RdfFormat, graph: str | None) -> list[Quad]:
@@ -43,7 +60,7 @@ def parse_quads(data: bytes, format: RdfFormat, graph: str | None) -> list[Quad]
         else:
             quads.append(Quad(item.subject, item.predicate, item.object, target))
     if graph is None and any(isinstance(q.graph_name, DefaultGraph) for q in quads):
-        raise StoreError("data for the default graph: name a graph (the default graph is the union of all graphs)")
+        raise StoreError(DEFAULT_GRAPH_DATA)
     return quads
 
 
@@ -60,10 +77,23 @@ def replacement(quads: Sequence[Quad], graph: str | None) -> str:
 
 
 class EmbeddedStore:
-    """pyoxigraph behind the TripleStore contract."""
+    """pyoxigraph behind the TripleStore contract.
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+    Writes are serialized by the store's own lock. When a write fails on the disk (full, or another
+    I/O error), RocksDB refuses every later write until the database is opened again, so the store
+    recovers by itself: queries move to a read-only handle at once (it opens without the lock and
+    without writing), and the next write reopens the database for writing, which succeeds once the
+    disk has room again. Until then writes answer 507 (full) or 503 and queries keep answering.
+    """
+
+    def __init__(
+        self, path: Path | str | None = None, *, read_only: bool = False, bulk_bytes: int = BULK_BYTES
+    ) -> None:
         self.path = Path(path) if path else None
+        self.read_only = read_only
+        self.bulk_bytes = bulk_bytes  # writes of this many bytes or more go through the bulk loader
+        self._lock = threading.RLock()
+        self._reopen_needed = False
         try:
             if self.path and read_only:
                 self._store = Store.read_only(str(self.path))
@@ -71,6 +101,13 @@ class EmbeddedStore:
                 self._store = Store(str(self.path)) if self.path else Store()
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}", status=503) from exc
+        self._journal = UndoJournal(self.path) if self.path and not read_only else None
+        if self._journal is not None:
+            try:
+                for graph in list(self._journal.pending()):
+                    self._journal.restore(self._store, graph)  # a replacement the last process did not finish
+            except OSError as exc:
+                raise storage_error(exc, "finish an interrupted graph replacement") from exc
 
     @property
     def native(self) -> Store:
@@ -85,13 +122,13 @@ class EmbeddedStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {}
-        if default_graphs:
-            options["default_graph"] = [NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        dataset = query_dataset(sparql, default_graphs, named_graphs)
+        options: dict[str, object] = {"use_default_graph_as_union": True}
+        if dataset is not None:
+            options = {
+                "default_graph": [NamedNode(g) for g in dataset.default_graphs],
+                "named_graphs": [NamedNode(g) for g in dataset.named_graphs],
+            }
         substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return self._store.query(sparql, substitutions=substitutions, **options)  # type: ignore[arg-type]
@@ -100,26 +137,128 @@ class EmbeddedStore:
         except RuntimeError as exc:  # evaluation errors of the query itself
             raise StoreError(f"query failed: {exc}") from exc
 
-    def update(self, sparql: str) -> None:
+    # --- writes -----------------------------------------------------------------------------------
+
+    def _write(self, action: Callable[[Store], T]) -> T:
+        """Run one write under the lock, on a database that accepts writes (reopened if need be)."""
+        with self._lock:
+            self._reopen()
+            try:
+                return action(self._store)
+            except OSError as exc:
+                if not is_storage_failure(exc):
+                    raise StoreError(f"update failed: {scrub_paths(str(exc))}") from exc
+                self._fall_back_to_read_only()
+                raise storage_error(exc) from exc
+
+    def _fall_back_to_read_only(self) -> None:
+        """After a failed write: queries read through a read-only handle, the next write reopens.
+
+        A read-only handle opens reliably only while the primary is stopped by its error (no
+        compaction deleting files under it); if it does not open, the primary is still working and
+        stays in use, with no reopen."""
+        if self.path is None or self.read_only:
+            return
         try:
-            self._store.update(sparql)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}") from exc
-        except (OSError, RuntimeError) as exc:
-            raise StoreError(f"update failed: {exc}") from exc
+            fallback = Store.read_only(str(self.path))
+        except (OSError, RuntimeError):
+            return
+        self._store, self._reopen_needed = fallback, True
+
+    def _reopen(self) -> None:
+        if not self._reopen_needed or self.path is None:
+            return
+        gc.collect()  # results still held elsewhere keep the old handle, and its lock, alive
+        try:
+            store = Store(str(self.path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                message = "the store is reopening after a storage error while queries still read it: retry shortly"
+                raise StoreError(message, status=503) from exc
+            raise storage_error(exc, "reopen for writing") from exc
+        self._store, self._reopen_needed = store, False
+        if self._journal is not None:
+            for graph in list(self._journal.pending()):
+                self._journal.restore(store, graph)  # a replacement whose undo failed with the disk
+
+    def update(self, sparql: str) -> None:
+        document = insert_data_document(sparql) if len(sparql) >= self.bulk_bytes else None
+        if document is not None:
+            data = document.encode()
+            try:
+                checked = check(data, RdfFormat.TRIG, None)
+            except StoreError:
+                checked = None  # not TriG after all: SPARQL says what is wrong, or runs it
+            if checked is not None and not checked.blank_nodes:
+                self._write(lambda store: bulk_add(store, data, RdfFormat.TRIG, None))
+                return
+
+        def run(store: Store) -> None:
+            try:
+                store.update(sparql)
+            except SyntaxError as exc:
+                raise StoreError(f"SPARQL syntax error: {exc}") from exc
+            except RuntimeError as exc:
+                raise StoreError(f"update failed: {exc}") from exc
+
+        self._write(run)
 
     def load(self, data: bytes, format: RdfFormat, graph: str | None = None, *, replace: bool = False) -> int:
+        # Bulk: triples into a named graph, or quads added into their graphs (a replacement of
+        # everything stays one transaction).
+        bulkable = (graph is not None and format not in QUAD_FORMATS) or (graph is None and not replace)
+        if len(data) >= self.bulk_bytes and bulkable:
+            return self._bulk_load(data, format, graph, replace)
         quads = parse_quads(data, format, graph)
         if replace:
             self.update(replacement(quads, graph))
         else:
-            self._store.extend(quads)
+            self._write(lambda store: store.extend(quads))
         if self.path:
             # A bulk write stays in RocksDB's write buffer (memtable) until flushed, and scans over
             # it are about 10x slower than over sorted files: /api/claims took 6.0 s instead of
             # 0.57 s on the handle that had just built the store (bench/README.md).
             self.flush()
         return len(quads)
+
+    def _bulk_load(self, data: bytes, format: RdfFormat, graph: str | None, replace: bool) -> int:
+        checked = check(data, format, graph)  # before anything changes
+
+        def run(store: Store) -> None:
+            if replace and graph is not None and self._holds(store, graph):
+                self._replace_graph(store, data, format, graph)
+            else:
+                bulk_add(store, data, format, graph)
+
+        self._write(run)
+        return checked.quads
+
+    @staticmethod
+    def _holds(store: Store, graph: str) -> bool:
+        return any(True for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
+
+    def _replace_graph(self, store: Store, data: bytes, format: RdfFormat, graph: str) -> None:
+        """Drop, then bulk load, with the old triples in the undo journal meanwhile (orbat.store.bulk)."""
+        drop = f"DROP SILENT GRAPH <{graph}>"
+        if self._journal is None:  # in memory: nothing survives the process, the old triples wait in a list
+            old = list(store.quads_for_pattern(None, None, None, NamedNode(graph)))
+            try:
+                store.update(drop)
+                bulk_add(store, data, format, graph)
+            except BaseException:
+                store.update(drop)
+                store.extend(old)
+                raise
+            return
+        self._journal.save(store, graph)
+        try:
+            store.update(drop)
+            bulk_add(store, data, format, graph)
+        except BaseException:
+            with contextlib.suppress(OSError):  # else the next reopen, or the next process, restores it
+                self._journal.restore(store, graph)
+            raise
+        self._journal.discard(graph)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         if graph is None:
@@ -133,7 +272,7 @@ class EmbeddedStore:
         self.update(f"DROP SILENT GRAPH <{graph}>" if graph else "DROP ALL")
 
     def flush(self) -> None:
-        self._store.flush()
+        self._write(lambda store: store.flush())
 
     def __len__(self) -> int:
         return len(self._store)

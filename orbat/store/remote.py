@@ -27,6 +27,7 @@ from pyoxigraph import (
 )
 
 from orbat.store.base import QueryResult, StoreError, Term
+from orbat.store.dataset import query_dataset
 from orbat.store.embedded import parse_quads, replacement
 
 _TOKENS = re.compile(
@@ -92,8 +93,9 @@ class RemoteStore:
         match = _FORM.match(text)
         form = match.group("form").upper() if match else "SELECT"
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        params = [("default-graph-uri", g) for g in default_graphs or []]
-        params += [("named-graph-uri", g) for g in named_graphs or []]
+        dataset = query_dataset(sparql, default_graphs, named_graphs)
+        params = [("default-graph-uri", g) for g in dataset.default_graphs] if dataset else []
+        params += [("named-graph-uri", g) for g in dataset.named_graphs] if dataset else []
         request = self._http.build_request(
             "POST",
             self.query_url,
