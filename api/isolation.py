@@ -18,8 +18,8 @@ disk, every read runs in a worker process that opens the store read-only (``Stor
 - **Writes** stay in the parent (which holds the only writable handle). After each write the
   parent bumps a version that travels with every job; a worker whose view is older reopens the
   store before running the job (a read-only RocksDB view is a snapshot of the moment it opened).
-  A read that fails with an I/O error (files compacted away under an old view) reopens and retries
-  once.
+  A read that fails because files were compacted away under an old view ("Corruption: IO error:
+  No such file") reopens and retries, with a growing pause (0.3 s in all).
 
 Jobs are ``api.execution.Job`` values; their results and errors travel back pickled.
 """
@@ -102,7 +102,14 @@ class _View:
     def open(self, version: int) -> None:
         self.store = None
         self.names = None
-        self.store = EmbeddedStore(self.path, read_only=True)
+        for attempt in range(STALE_VIEW_RETRIES + 1):
+            try:
+                self.store = EmbeddedStore(self.path, read_only=True)
+                break
+            except (StoreError, OSError, RuntimeError) as exc:  # files changing under the open: try again
+                if attempt == STALE_VIEW_RETRIES or not _stale_view(exc):
+                    raise
+                time.sleep(0.005 * 2**attempt)
         self.version = version
 
     def provide(self, resource: Resource) -> Any:
@@ -116,12 +123,26 @@ class _View:
         return self.names
 
 
+STALE_VIEW_SIGNS = ("IO error", "No such file", "Corruption")
+STALE_VIEW_RETRIES = 6
+
+
+def _stale_view(exc: BaseException) -> bool:
+    """RocksDB's answer to a read-only view whose files a compaction of the writer removed since it
+    opened ("Corruption: IO error: No such file ... .sst"): the view is old, not the store broken."""
+    return isinstance(exc, OSError | RuntimeError | StoreError) and any(sign in str(exc) for sign in STALE_VIEW_SIGNS)
+
+
 def _outcome(view: _View, job: Job) -> tuple[str, Any]:
-    try:
-        return ("ok", job.bind(view.provide)())
-    except OSError:  # a view older than the files on disk: reopen once and retry
-        view.open(view.version)
-        return ("ok", job.bind(view.provide)())
+    for attempt in range(STALE_VIEW_RETRIES + 1):
+        try:
+            return ("ok", job.bind(view.provide)())
+        except BaseException as exc:
+            if attempt == STALE_VIEW_RETRIES or not _stale_view(exc):
+                raise
+        time.sleep(0.005 * 2**attempt)
+        view.open(view.version)  # a view older than the files on disk: reopen and retry
+    raise AssertionError("unreachable")
 
 
 def _send(conn: Connection, outcome: tuple[str, Any]) -> None:
