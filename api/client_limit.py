@@ -3,9 +3,10 @@
 One client must not take every worker: a script firing SPARQL queries or exports in parallel would
 otherwise queue everyone else behind it. The expensive endpoints are the SPARQL endpoint, the Graph
 Store and the export (``EXPENSIVE``); the rest of the REST API is cheap lookups and is not counted.
-A client is its bearer token when it sends one (hashed, never kept), else its address: behind a
-reverse proxy every client shares the proxy's address, so raise the limit there or let the proxy
-limit.
+A client is its address, except the holder of the update token, who is counted apart (a token
+the server does not know names nobody: counting it apart would let a client dodge the limit by
+sending a new made-up token with each request). Behind a reverse proxy every client shares the
+proxy's address, so raise the limit there or let the proxy limit.
 
 A pure ASGI middleware: the count is taken when the request arrives and given back when the
 response is complete (a streamed export counts until its last byte). Over the limit the answer is
@@ -15,25 +16,23 @@ https://www.rfc-editor.org/rfc/rfc6585#section-4): one query time limit, by whic
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.auth import bearer_token
+from api.auth import is_writer
 from api.errors import error_response
 from api.settings import Settings
 
 EXPENSIVE = ("/sparql", "/rdf-graphs", "/api/export")
 
 
-def client_key(scope: Scope) -> str:
-    """The bearer token's digest if the request has one, else the remote address."""
-    token = bearer_token(Headers(scope=scope).get("authorization"))
-    if token is not None:
-        return "token:" + hashlib.sha256(token.encode()).hexdigest()
+def client_key(scope: Scope, settings: Settings) -> str:
+    """ "writer" for the update token's holder, else the remote address."""
+    if is_writer(Headers(scope=scope).get("authorization"), settings):
+        return "writer"
     client = scope.get("client")
     return "address:" + (client[0] if client else "unknown")
 
@@ -54,7 +53,7 @@ class ClientLimit:
         if scope["type"] != "http" or not is_expensive(scope["path"]):
             await self.app(scope, receive, send)
             return
-        key = client_key(scope)
+        key = client_key(scope, self.settings)
         maximum = self.settings.max_client_requests
         if self.in_flight[key] >= maximum:
             retry = max(1, math.ceil(self.settings.query_timeout_s))

@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=Settings.query_workers, help="query workers")
     parser.add_argument("--max-overdue", type=int, default=Settings.max_overdue_queries, help="threads only")
     parser.add_argument("--max-long", type=int, default=Settings.max_long_queries, help="processes only")
+    parser.add_argument("--max-client-requests", type=int, default=Settings.max_client_requests)
     parser.add_argument("--update-token", help="open the store for writing, updates behind this bearer token")
     parser.add_argument("--bulk-bytes", type=int, default=BULK_BYTES, help="writes from this size use the bulk loader")
     args = parser.parse_args(argv)
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         query_workers=args.workers,
         max_overdue_queries=args.max_overdue,
         max_long_queries=args.max_long,
+        max_client_requests=args.max_client_requests,
         update_enabled=args.update_token is not None,
         update_token=args.update_token,
     )

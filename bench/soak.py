@@ -140,7 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         command = [sys.executable, str(SERVE), "--store", str(Path(folder) / "store"), "--port", str(port)]
-        command += ["--timeout", str(args.timeout)]
+        # every client here shares one address: the per-client limit (api.client_limit) would answer
+        # them 429; it is raised so that the soak measures the workers, not that limit
+        command += ["--timeout", str(args.timeout), "--max-client-requests", str(4 * (args.cheap + args.runaway))]
         with running(command, f"{url}/sparql?query=ASK%7B%7D", timeout=60) as server:
             for _ in range(20):  # warm: workers forked, store open
                 httpx.get(f"{url}/sparql", params={"query": CHEAP_SPARQL}, timeout=30)
