@@ -1,6 +1,7 @@
-"""The FastAPI application factory: ``create_app(store, settings)``.
+"""The FastAPI application factory: ``create_app(store, settings, workspace=...)``.
 
-The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one shared state.
+The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one shared state. The
+workspace brings its own named queries (each at its own URL); without one, the package's alone.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from api.state import ServiceState
 from orbat import __version__
 from orbat.names import NameIndex
 from orbat.store import TripleStore
+from orbat.workspace import Workspace
 
 
-def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
+def create_app(store: TripleStore, settings: Settings | None = None, workspace: Workspace | None = None) -> FastAPI:
     settings = settings or Settings()
     executor = ThreadPoolExecutor(max_workers=settings.query_workers, thread_name_prefix="orbat-query")
 
@@ -34,8 +36,10 @@ def create_app(store: TripleStore, settings: Settings | None = None) -> FastAPI:
         description="Order-of-battle knowledge base: SPARQL 1.1 endpoint at /sparql, REST API under /api.",
         lifespan=lifespan,
     )
-    app.state.orbat = ServiceState(store=store, settings=settings, names=NameIndex(store), executor=executor)
+    app.state.orbat = ServiceState(
+        store=store, settings=settings, names=NameIndex(store), executor=executor, workspace=workspace
+    )
     errors.install(app)
     app.include_router(sparql.router)
-    app.include_router(rest.router)
+    app.include_router(rest.router(workspace))
     return app

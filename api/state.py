@@ -1,4 +1,4 @@
-"""What the handlers share: the store, the settings, the name index, the query executor.
+"""What the handlers share: the store, the settings, the name index, the query executor, the workspace.
 
 Held on ``app.state`` by the factory (no module-level globals), reached through ``get_state``.
 """
@@ -15,6 +15,7 @@ from api.execution import QueryGate
 from api.settings import Settings
 from orbat.names import NameIndex
 from orbat.store import TripleStore
+from orbat.workspace import Workspace
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ServiceState:
     settings: Settings
     names: NameIndex
     executor: ThreadPoolExecutor
+    workspace: Workspace | None = None  # whose named queries are served; None: the package's
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     gate: QueryGate = field(init=False)  # live/overdue accounting of the executor's threads (api.execution)
 

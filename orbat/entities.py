@@ -13,6 +13,7 @@ from typing import Any
 from orbat import ontology
 from orbat.ids import slug
 from orbat.sources import Document, Passage
+from orbat.workspace import Workspace
 from orbat.yamlfile import AnnotationError, Mapping, check_keys, load_yaml, where_of
 
 RELIABILITY_GRADES = "ABCDEF"
@@ -53,7 +54,7 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _entity(entry: Any, fallback: str) -> Entity:
+def _entity(entry: Any, fallback: str, workspace: Workspace | None) -> Entity:
     if not isinstance(entry, Mapping):
         raise AnnotationError(where_of(entry, fallback), "an entity must be a mapping")
     check_keys(entry, *_ENTITY_KEYS)
@@ -61,14 +62,15 @@ def _entity(entry: Any, fallback: str) -> Entity:
     entity_id = str(entry["id"])
     if not ID_PATTERN.match(entity_id):
         raise AnnotationError(where, f"id {entity_id!r} is not a lower-case slug")
-    classes = ontology.entity_classes()
+    classes = ontology.entity_classes(workspace)
     kinds = tuple(str(k) for k in as_list(entry["kind"]))
     for kind in kinds:
         if kind not in classes:
             raise AnnotationError(where, f"unknown kind {kind!r} (known: {', '.join(sorted(classes))})")
     echelon = entry.get("echelon")
-    if echelon is not None and echelon not in ontology.echelons():
-        raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})")
+    echelons = ontology.echelons(workspace)
+    if echelon is not None and echelon not in echelons:
+        raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(echelons)})")
     reliability = entry.get("reliability")
     if reliability is not None and (len(str(reliability)) != 1 or reliability not in RELIABILITY_GRADES):
         raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
@@ -97,14 +99,15 @@ def _entity(entry: Any, fallback: str) -> Entity:
     )
 
 
-def load_entities(paths: list[Path]) -> dict[str, Entity]:
+def load_entities(paths: list[Path], workspace: Workspace | None = None) -> dict[str, Entity]:
+    """The entities of ``paths``, checked against the workspace's ontology."""
     entities: dict[str, Entity] = {}
     for path in paths:
         data = load_yaml(path) or []
         if not isinstance(data, list):
             raise AnnotationError(str(path), "an entities file must be a list of entries")
         for entry in data:
-            entity = _entity(entry, str(path))
+            entity = _entity(entry, str(path), workspace)
             if entity.id in entities:
                 raise AnnotationError(
                     entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})"

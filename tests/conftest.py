@@ -1,47 +1,94 @@
-"""Shared fixtures: the seed knowledge base built once into the real embedded store, and a real
-``oxigraph serve`` process (from the ``oxigraph`` PyPI package) for the remote store, started on
-a free port on 127.0.0.1 and stopped by its PID.
+"""Shared fixtures: the seed knowledge base built once per session into a real embedded store on
+disk (shared with ``orbat`` subprocesses and a live ``orbat serve`` through ``ORBAT_STORE`` and
+``ORBAT_WORKSPACE``), workspaces made with ``orbat.workspace.init``, and a real ``oxigraph serve``
+process (from the ``oxigraph`` PyPI package) for the remote store, started on a free port on
+127.0.0.1 and stopped by its PID.
 """
 
 from __future__ import annotations
 
-import shutil
+import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from orbat import config
 from orbat.build import BuildReport, build
 from orbat.names import NameIndex
-from orbat.paths import ANNOTATIONS_DIR, SOURCES_DIR
 from orbat.servers import free_port, oxigraph_binary, running
 from orbat.store import EmbeddedStore, RemoteStore, TripleStore
+from orbat.workspace import Workspace, init
+
+ORBAT_VARIABLES = ("ORBAT_STORE", "ORBAT_WORKSPACE", "ORBAT_SPARQL_URL")
 
 
-def annotation_workspace(root: Path) -> Path:
-    """A copy of the sources and the entity files under ``root``, with no claims, for tests that
-    load annotation files of their own (``load_annotations(root/"sources", root/"annotations",
-    root/"background")``)."""
-    shutil.copytree(SOURCES_DIR, root / "sources")
-    (root / "annotations").mkdir()
-    (root / "background").mkdir()
-    for path in ANNOTATIONS_DIR.glob("entities*.yaml"):
-        shutil.copy(path, root / "annotations")
-    return root
+@pytest.fixture(scope="session", autouse=True)
+def data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test touches the user's data folder (the default store and workspace) or reads their
+    ORBAT_* settings: XDG_DATA_HOME is a folder of the session."""
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", *ORBAT_VARIABLES)}
+    home = tmp_path_factory.mktemp("data-home")
+    os.environ["XDG_DATA_HOME"] = str(home)
+    for name in ORBAT_VARIABLES:
+        os.environ.pop(name, None)
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
-def built() -> tuple[EmbeddedStore, BuildReport]:
-    store = EmbeddedStore()
-    report = build(store, reason=True)
-    return store, report
+def seed() -> Workspace:
+    """The example workspace (kb/), read-only: tests that write make their own with ``init``."""
+    return Workspace.example()
+
+
+def entities_only(root: Path) -> Workspace:
+    """A new workspace with the seed's sources and entities but no claims, for tests that add
+    annotation files of their own."""
+    workspace = init(root, example=True)
+    for path in [*workspace.annotations.glob("claims*.yaml"), *workspace.background.glob("*.yaml")]:
+        path.unlink()
+    return workspace
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, seed: Workspace) -> tuple[EmbeddedStore, BuildReport]:
+    """The one HermiT build of the session, into a store folder with its build report (as ``orbat
+    build`` leaves it), then reopened read-only so other processes may open the folder too."""
+    path = tmp_path_factory.mktemp("kb") / "store"
+    writer = EmbeddedStore(path)
+    report = config.build_and_record(writer, path, seed, reason=True)
+    writer.flush()
+    del writer  # releases RocksDB's lock
+    gc.collect()
+    return EmbeddedStore(path, read_only=True), report
 
 
 @pytest.fixture(scope="session")
 def kb(built: tuple[EmbeddedStore, BuildReport]) -> EmbeddedStore:
-    """The seed knowledge base (ontology, source, background and inferred graphs), in memory."""
+    """The seed knowledge base (ontology, source, background and inferred graphs), read-only on disk."""
     return built[0]
+
+
+@pytest.fixture(scope="session")
+def kb_env(kb: EmbeddedStore, seed: Workspace) -> dict[str, str]:
+    """The environment of an ``orbat`` process over the session's knowledge base."""
+    return {**os.environ, "ORBAT_STORE": str(kb.path), "ORBAT_WORKSPACE": str(seed.root), "NO_COLOR": "1"}
+
+
+@pytest.fixture(scope="session")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory, seed: Workspace) -> EmbeddedStore:
+    """A second build of the seed into a store like ``kb``'s (on disk: export order follows the
+    store's indexes): what a rebuild gives, which must equal ``kb``."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("rebuilt") / "store")
+    build(store, seed, reason=True)
+    return store
 
 
 @pytest.fixture(scope="session")
