@@ -306,16 +306,17 @@ def _containment_claim(entity: Entity, place: str, workspace: Workspace) -> Clai
 
 
 def main() -> None:
-    """Check the annotation files of the workspace (``$ORBAT_WORKSPACE``, else the example) and print
-    a summary (``python -m orbat.annotations``)."""
+    """Check the annotation files of the workspace (``$ORBAT_WORKSPACE``, else the default one, as
+``orbat``) and print a summary (``python -m orbat.annotations``)."""
     import collections
-    import os
     import sys
 
+    from orbat import config
+    from orbat.workspace import WorkspaceError
+
     try:
-        root = os.environ.get("ORBAT_WORKSPACE")
-        annotations = load_annotations(Workspace.open(root) if root else Workspace.example())
-    except AnnotationError as exc:
+        annotations = load_annotations(config.open_workspace(say=lambda text: print(text, file=sys.stderr)))
+    except (AnnotationError, WorkspaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from exc
     by_file = collections.Counter(c.where.split(":")[0] for c in annotations.claims)

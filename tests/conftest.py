@@ -1,8 +1,8 @@
-"""Shared fixtures: the seed knowledge base built once per session into a real embedded store on
-disk (shared with ``orbat`` subprocesses and a live ``orbat serve`` through ``ORBAT_STORE`` and
-``ORBAT_WORKSPACE``), workspaces made with ``orbat.workspace.init``, and a real ``oxigraph serve``
-process (from the ``oxigraph`` PyPI package) for the remote store, started on a free port on
-127.0.0.1 and stopped by its PID.
+"""Shared fixtures: the seed knowledge base built once per session into the real embedded store
+(in memory for the tests in this process, and in a store folder for ``orbat`` processes and a live
+``orbat serve``, through ``ORBAT_STORE`` and ``ORBAT_WORKSPACE``), workspaces made with
+``orbat.workspace.init``, and a real ``oxigraph serve`` process (from the ``oxigraph`` PyPI
+package) for the remote store, started on a free port on 127.0.0.1 and stopped by its PID.
 """
 
 from __future__ import annotations
@@ -58,35 +58,45 @@ def entities_only(root: Path) -> Workspace:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, seed: Workspace) -> tuple[EmbeddedStore, BuildReport]:
-    """The one HermiT build of the session, into a store folder with its build report (as ``orbat
-    build`` leaves it), then reopened read-only so other processes may open the folder too."""
-    path = tmp_path_factory.mktemp("kb") / "store"
-    writer = EmbeddedStore(path)
-    report = config.build_and_record(writer, path, seed, reason=True)
-    writer.flush()
-    del writer  # releases RocksDB's lock
-    gc.collect()
-    return EmbeddedStore(path, read_only=True), report
+def built(seed: Workspace) -> tuple[EmbeddedStore, BuildReport]:
+    """The one HermiT build of the session, in memory (queries there are 4-5x faster than on
+    RocksDB: claims.rq 0.15 s against 0.65 s)."""
+    store = EmbeddedStore()
+    report = build(store, seed, reason=True)
+    return store, report
 
 
 @pytest.fixture(scope="session")
 def kb(built: tuple[EmbeddedStore, BuildReport]) -> EmbeddedStore:
-    """The seed knowledge base (ontology, source, background and inferred graphs), read-only on disk."""
+    """The seed knowledge base (ontology, source, background and inferred graphs), in memory."""
     return built[0]
 
 
 @pytest.fixture(scope="session")
-def kb_env(kb: EmbeddedStore, seed: Workspace) -> dict[str, str]:
-    """The environment of an ``orbat`` process over the session's knowledge base."""
-    return {**os.environ, "ORBAT_STORE": str(kb.path), "ORBAT_WORKSPACE": str(seed.root), "NO_COLOR": "1"}
+def kb_folder(tmp_path_factory: pytest.TempPathFactory, built: tuple[EmbeddedStore, BuildReport]) -> Path:
+    """The same knowledge base in a store folder with its build report, as ``orbat build`` leaves
+    them, for ``orbat`` processes and a live ``orbat serve``; no process of the tests holds it."""
+    store, report = built
+    path = tmp_path_factory.mktemp("kb") / "store"
+    writer = EmbeddedStore(path)
+    writer.native.extend(store.quads())
+    writer.flush()
+    del writer  # releases RocksDB's lock
+    gc.collect()
+    config.report_path(path).write_text(report.to_json(), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
-def rebuilt(tmp_path_factory: pytest.TempPathFactory, seed: Workspace) -> EmbeddedStore:
-    """A second build of the seed into a store like ``kb``'s (on disk: export order follows the
-    store's indexes): what a rebuild gives, which must equal ``kb``."""
-    store = EmbeddedStore(tmp_path_factory.mktemp("rebuilt") / "store")
+def kb_env(kb_folder: Path, seed: Workspace) -> dict[str, str]:
+    """The environment of an ``orbat`` command over the session's knowledge base."""
+    return {**os.environ, "ORBAT_STORE": str(kb_folder), "ORBAT_WORKSPACE": str(seed.root), "NO_COLOR": "1"}
+
+
+@pytest.fixture(scope="session")
+def rebuilt(seed: Workspace) -> EmbeddedStore:
+    """A second build of the seed, made as ``kb`` was: what a rebuild gives (it must equal ``kb``)."""
+    store = EmbeddedStore()
     build(store, seed, reason=True)
     return store
 
