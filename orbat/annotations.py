@@ -307,7 +307,7 @@ def _containment_claim(entity: Entity, place: str, workspace: Workspace) -> Clai
 
 def main() -> None:
     """Check the annotation files of the workspace (``$ORBAT_WORKSPACE``, else the default one, as
-``orbat``) and print a summary (``python -m orbat.annotations``)."""
+    ``orbat``) and print a summary (``python -m orbat.annotations``)."""
     import collections
     import sys
 
