@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from orbat.servers import free_port, running
+from orbat.workspace import init
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,3 +108,16 @@ def test_a_build_while_the_server_runs_fails_at_once_with_what_to_do(live_url: s
     assert result.returncode == 1 and len(lines) == 1, result.stderr
     assert "is in use by another process" in lines[0] and "stop it first" in lines[0] and "HTTP API" in lines[0]
     assert httpx.get(f"{live_url}/api/sources", timeout=1).status_code == 200
+
+
+def test_serve_builds_a_missing_store_first(kb_env: dict[str, str], tmp_path: Path) -> None:
+    """``orbat serve`` over a new workspace and no store yet: it builds, records the build, serves."""
+    workspace, store = tmp_path / "ours", tmp_path / "store"
+    init(workspace)
+    env = {**kb_env, "ORBAT_WORKSPACE": str(workspace), "ORBAT_STORE": str(store)}
+    port = free_port()
+    command = [sys.executable, "-m", "orbat.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/api/sources", timeout=120, cwd=ROOT, env=env):
+        assert httpx.get(f"http://127.0.0.1:{port}/api/sources", timeout=10).json() == []
+    report = json.loads(store.with_name("store.build.json").read_text())
+    assert report["workspace"] == str(workspace.resolve()) and report["claims"] == 0
