@@ -127,9 +127,8 @@ def _store(store_path: Path | None, sparql_url: str | None, *, read_only: bool) 
     return config.open_store(path, sparql_url, read_only=read_only), path
 
 
-def _reading_store(ctx: typer.Context, store_path: Path | None, sparql_url: str | None) -> TripleStore:
+def _reading_store(workspace: Workspace, store_path: Path | None, sparql_url: str | None) -> TripleStore:
     """The store, read-only, holding the workspace's current build; never built here."""
-    workspace = _workspace(ctx)
     store, path = _store(store_path, sparql_url, read_only=True)
     stale = config.staleness(store, path, workspace)
     if stale:
@@ -234,7 +233,8 @@ def query(
     sparql_url: SparqlOption = None,
 ) -> None:
     """Run a named query with parameters, or a SPARQL file."""
-    triple_store = _reading_store(ctx, store, sparql_url)
+    workspace = _workspace(ctx)
+    triple_store = _reading_store(workspace, store, sparql_url)
     names = NameIndex(triple_store)
     args = _parse_params(param or [])
     if file is not None:
@@ -242,7 +242,7 @@ def query(
             raise QueryError(f"no such query file: {file}")
         text = file.read_text(encoding="utf-8")
         if text.startswith("# name:"):  # a named-query file: its header declares the parameters
-            _print_table(execute(triple_store, parse_header(file), args, names), fmt)
+            _print_table(execute(triple_store, parse_header(file), args, names, workspace=workspace), fmt)
         elif args:
             raise QueryError("parameters need a query file with a '# name:' / '# param:' header")
         else:
@@ -250,7 +250,7 @@ def query(
         return
     if name is None:
         raise QueryError("give a query name or --file (see 'orbat queries')")
-    _print_table(execute(triple_store, get_query(name, _workspace(ctx)), args, names), fmt)
+    _print_table(execute(triple_store, get_query(name, workspace), args, names, workspace=workspace), fmt)
 
 
 @app.command("queries")
@@ -276,7 +276,7 @@ def near(
     sparql_url: SparqlOption = None,
 ) -> None:
     """Who is positioned at or near a place, with the evidence."""
-    triple_store = _reading_store(ctx, store, sparql_url)
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
     answer = answers.near(triple_store, NameIndex(triple_store), place, radius)
     if fmt == "json":
         out.print_json(json.dumps(answer, ensure_ascii=False))
@@ -327,7 +327,7 @@ def export(
 ) -> None:
     """Export the knowledge base: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads or GeoJSON."""
     chosen = export_format(fmt)
-    triple_store = _reading_store(ctx, store, sparql_url)
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
     if output is None:
         write(triple_store, chosen, sys.stdout.buffer, graph_iri(graph))
         return
@@ -340,7 +340,7 @@ def export(
 @readable_errors
 def stats(ctx: typer.Context, store: StoreOption = None, sparql_url: SparqlOption = None) -> None:
     """Counts: triples per graph, claims by status, entities by kind."""
-    triple_store = _reading_store(ctx, store, sparql_url)
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
     for row in execute(triple_store, internal_query("stats"), {}).rows:
         out.print(f"{row['graph']}: {row['quads']} triples")
     for row in execute(triple_store, internal_query("counts"), {}).rows:

@@ -166,7 +166,7 @@ def resolve_entity(names: NameIndex, text: str, what: str = "entity", context: s
     return found[0]
 
 
-def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
+def to_term(param: Parameter, raw: str, names: NameIndex | None, workspace: Workspace | None = None) -> Term:
     """Turn a user's text into an RDF term of the parameter's type; never into query text."""
     if param.type == "entity":
         if names is None:
@@ -177,7 +177,7 @@ def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
             raise QueryError(f"parameter {param.name}: {raw!r} is not a document id")
         return NamedNode(str(SOURCE[raw]))
     if param.type == "relation":
-        relation = ontology.relations().get(raw)
+        relation = ontology.relations(workspace).get(raw)
         if relation is None:
             raise QueryError(f"parameter {param.name}: unknown relation {raw!r}")
         return NamedNode(str(relation.iri))
@@ -198,8 +198,11 @@ def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
     return Literal(raw)
 
 
-def bind(query: NamedQuery, args: dict[str, str], names: NameIndex | None) -> dict[str, Term]:
-    """Check the arguments against the header and convert them to terms."""
+def bind(
+    query: NamedQuery, args: dict[str, str], names: NameIndex | None, workspace: Workspace | None = None
+) -> dict[str, Term]:
+    """Check the arguments against the header and convert them to terms (relations: the workspace's
+    ontology's)."""
     known = {p.name for p in query.parameters}
     unknown = sorted(set(args) - known)
     if unknown:
@@ -213,7 +216,7 @@ def bind(query: NamedQuery, args: dict[str, str], names: NameIndex | None) -> di
             if param.required:
                 raise QueryError(f"query {query.name} needs parameter {param.name} ({param.description})")
             continue
-        bindings[param.name] = to_term(param, str(raw), names)
+        bindings[param.name] = to_term(param, str(raw), names, workspace)
     return bindings
 
 
@@ -265,12 +268,14 @@ def execute(
     *,
     limit: int | None = None,
     offset: int = 0,
+    workspace: Workspace | None = None,
 ) -> Table:
-    """Bind the arguments and run; ``limit``/``offset`` page an ORDER BY query (integers, not text)."""
+    """Bind the arguments (relations of the workspace's ontology) and run; ``limit``/``offset`` page
+    an ORDER BY query (integers, not text)."""
     sparql = query.sparql
     if limit is not None:
         sparql += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
-    return table(store.query(sparql, bind(query, args, names)))
+    return table(store.query(sparql, bind(query, args, names, workspace)))
 
 
 def run(
@@ -281,4 +286,4 @@ def run(
     workspace: Workspace | None = None,
 ) -> Table:
     """Run a named query with user arguments: the one code path of the CLI and the API."""
-    return execute(store, get_query(name, workspace), args, names)
+    return execute(store, get_query(name, workspace), args, names, workspace=workspace)

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import entities_only
 from fastapi.testclient import TestClient
+from pyoxigraph import NamedNode
 
 from api.app import create_app
 from orbat import ontology
 from orbat.annotations import load_annotations
 from orbat.build import compile_graphs
-from orbat.queries import QueryError, named_queries
+from orbat.namespaces import ORB
+from orbat.queries import QueryError, get_query, named_queries, to_term
 from orbat.store import EmbeddedStore
 from orbat.validation import ValidationFailed
 from orbat.workspace import Workspace, WorkspaceError, init, package_data
@@ -27,6 +29,8 @@ CHECKPOINT_CLASS = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 orb:Checkpoint a owl:Class ; rdfs:subClassOf orb:Place ;
     rdfs:label "checkpoint"@en ; skos:definition "A place where a force controls passage."@en .
+orb:guards a owl:ObjectProperty ; rdfs:subPropertyOf orb:relatedTo ;
+    rdfs:label "guards"@en ; skos:definition "An actor guards a place."@en .
 """
 CHECKPOINTS_NEED_A_DESCRIPTION = """\
 @prefix orb: <https://w3id.org/orbat/ontology#> .
@@ -91,7 +95,7 @@ def test_any_change_to_the_files_changes_the_fingerprint(tmp_path: Path, seed: W
     assert workspace.fingerprint() != seed.fingerprint()
 
 
-def test_a_workspace_adds_its_own_class_and_shape(tmp_path: Path) -> None:
+def test_a_workspace_adds_its_own_class_relation_and_shape(tmp_path: Path) -> None:
     workspace = entities_only(tmp_path / "ours")
     (workspace.annotations / "entities-checkpoints.yaml").write_text(CHECKPOINT, encoding="utf-8")
     with pytest.raises(AnnotationError, match="unknown kind 'Checkpoint'"):
@@ -100,6 +104,10 @@ def test_a_workspace_adds_its_own_class_and_shape(tmp_path: Path) -> None:
     (workspace.root / "ontology" / "checkpoints.ttl").write_text(CHECKPOINT_CLASS, encoding="utf-8")
     assert ontology.is_subkind("Checkpoint", "Place", workspace)
     assert "Checkpoint" not in ontology.entity_classes()  # the package's ontology is unchanged
+    family = next(p for p in get_query("claims").parameters if p.name == "family")
+    assert to_term(family, "guards", None, workspace) == NamedNode(ORB + "guards")
+    with pytest.raises(QueryError, match="unknown relation 'guards'"):
+        to_term(family, "guards", None)
     (workspace.root / "shapes").mkdir()
     (workspace.root / "shapes" / "checkpoints.ttl").write_text(CHECKPOINTS_NEED_A_DESCRIPTION, encoding="utf-8")
     with pytest.raises(ValidationFailed) as failed:
