@@ -75,7 +75,7 @@ def kb(built: tuple[EmbeddedStore, BuildReport]) -> EmbeddedStore:
 @pytest.fixture(scope="session")
 def kb_folder(tmp_path_factory: pytest.TempPathFactory, built: tuple[EmbeddedStore, BuildReport]) -> Path:
     """The same knowledge base in a store folder with its build report, as ``orbat build`` leaves
-    them, for ``orbat`` processes and a live ``orbat serve``; no process of the tests holds it."""
+    them, for ``orbat`` processes and a live ``orbat serve``; the tests never hold it for writing."""
     store, report = built
     path = tmp_path_factory.mktemp("kb") / "store"
     writer = EmbeddedStore(path)
