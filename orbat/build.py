@@ -63,14 +63,16 @@ def _entities_by_kind(annotations: Annotations) -> dict[str, int]:
 
 
 def dataset_bytes(graphs: dict[str, Graph]) -> bytes:
-    """The named graphs as N-Quads (each graph's N-Triples with its name appended)."""
+    """The named graphs as N-Quads (each graph's N-Triples with its name appended), sorted: the
+    store receives them in one order whatever order rdflib and the reasoner produced them in, so a
+    rebuild gives the same store, down to the order its exports list the triples in."""
     lines: list[bytes] = []
     for name, graph in graphs.items():
         suffix = f" <{name}> .".encode()
         for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
             if line.strip():
                 lines.append(line.rstrip()[:-1].rstrip() + suffix)
-    return b"\n".join(lines) + b"\n"
+    return b"\n".join(sorted(lines)) + b"\n"
 
 
 def compile_graphs(
