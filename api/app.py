@@ -1,6 +1,7 @@
-"""The FastAPI application factory: ``create_app(store, settings)``.
+"""The FastAPI application factory: ``create_app(store, settings, workspace=...)``.
 
-The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one shared state.
+The SPARQL 1.1 Protocol endpoint and the REST API are separate routers over one shared state. The
+workspace brings its own named queries (each at its own URL); without one, the package's alone.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from api.state import ServiceState
 from orbat import __version__
 from orbat.config import Freshness
 from orbat.store import TripleStore
+from orbat.workspace import Workspace
 
 
-def create_app(store: TripleStore, settings: Settings | None = None, freshness: Freshness | None = None) -> FastAPI:
+def create_app(
+    store: TripleStore,
+    settings: Settings | None = None,
+    *,
+    freshness: Freshness | None = None,
+    workspace: Workspace | None = None,
+) -> FastAPI:
     settings = settings or Settings()
-    state = ServiceState(store=store, settings=settings)
+    state = ServiceState(store=store, settings=settings, workspace=workspace)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -44,5 +52,5 @@ def create_app(store: TripleStore, settings: Settings | None = None, freshness: 
     app.add_middleware(BodyLimit, settings=settings)  # pure ASGI, before any handler reads a body
     app.add_middleware(ClientLimit, settings=settings)  # outermost: a client over its limit costs nothing
     app.include_router(sparql.router)
-    app.include_router(rest.router)
+    app.include_router(rest.router(workspace))
     return app

@@ -1,4 +1,4 @@
-"""What the handlers share: the store, the settings, the name index, the runner of reads.
+"""What the handlers share: the store, the settings, the name index, the runner of reads, the workspace.
 
 Held on ``app.state`` by the factory (no module-level globals), reached through ``get_state``.
 Reads go through ``read`` (the runner: worker processes or threads, see api.execution); writes go
@@ -23,6 +23,7 @@ from api.isolation import ProcessRunner
 from api.settings import Settings
 from orbat.names import NameIndex
 from orbat.store import EmbeddedStore, TripleStore
+from orbat.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -32,6 +33,7 @@ class ServiceState:
     store: TripleStore
     settings: Settings
     runner: Runner = field(init=False)
+    workspace: Workspace | None = None  # whose named queries are served; None: the package's
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     _names: NameIndex | None = None
     _writer: ThreadPoolExecutor = field(

@@ -33,10 +33,11 @@ import httpx
 from pyoxigraph import Literal, NamedNode, RdfFormat, serialize
 
 from orbat.build import build
-from orbat.paths import QUERIES_DIR
+from orbat.queries import get_query
 from orbat.servers import free_port, oxigraph_binary, running
 from orbat.store import EmbeddedStore
 from orbat.store.remote import bind_parameters
+from orbat.workspace import Workspace
 
 AL_TANF = NamedNode("https://w3id.org/orbat/id/al-tanf")
 POINT_LOOKUP = f"SELECT ?p ?o WHERE {{ {AL_TANF} ?p ?o }}"
@@ -54,7 +55,7 @@ class Timing:
 
 def queries() -> dict[str, str]:
     near = bind_parameters(
-        (QUERIES_DIR / "near.rq").read_text(encoding="utf-8"),
+        get_query("near").sparql,
         {"place": AL_TANF, "radius_km": Literal("50", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))},
     )
     return {"point lookup (al-Tanf)": POINT_LOOKUP, "near al-tanf 50 km": near}
@@ -92,7 +93,7 @@ def prepare(folder: Path, reason: bool) -> tuple[Path, Path]:
     """The seed knowledge base as an embedded store on disk, and the same quads as N-Quads."""
     store_dir, nquads = folder / "store", folder / "kb.nq"
     store = EmbeddedStore(store_dir)
-    build(store, reason=reason)
+    build(store, Workspace.example(), reason=reason)
     with nquads.open("wb") as out:
         serialize(store.quads(), out, format=RdfFormat.N_QUADS)
     store.flush()

@@ -1,7 +1,8 @@
 """The analysts' annotation files, read and checked: entities and claims.
 
-``kb/annotations/entities*.yaml`` lists entities; ``kb/annotations/claims-*.yaml`` lists the claims
-read from one source document; ``kb/background/*.yaml`` lists background knowledge. Every entry is
+In a workspace (orbat.workspace), ``annotations/entities*.yaml`` lists entities;
+``annotations/claims-*.yaml`` lists the claims read from one source document; ``background/*.yaml``
+lists background knowledge. Every entry is
 checked here against the ontology and the source text; the first problem stops the load with the
 file, the line and the reason (unknown key, dangling id, a quote that is not in the passage...).
 """
@@ -24,8 +25,8 @@ from orbat.entities import (
     unknown_author_id,
 )
 from orbat.ids import digest, slug
-from orbat.paths import ANNOTATIONS_DIR, BACKGROUND_DIR, SOURCES_DIR
 from orbat.sources import Document, Passage, load_documents
+from orbat.workspace import Workspace
 from orbat.yamlfile import (
     AnnotationError,
     check_keys,
@@ -90,6 +91,7 @@ class Annotations:
     documents: list[Document]
     entities: dict[str, Entity]
     claims: list[Claim] = field(default_factory=list)
+    workspace: Workspace | None = None  # whose ontology the entries were checked against
 
 
 # ---------------------------------------------------------------- claims
@@ -165,12 +167,14 @@ def _value(value: Any, where: str) -> int | float | str:
     return text(value, where, "value")
 
 
-def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str) -> Claim:
+def _claim(
+    entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str, workspace: Workspace | None
+) -> Claim:
     entry = mapping(entry, fallback, "a claim")
     check_keys(entry, *_CLAIM_KEYS)
     where = entry.where
     subject = _ref(entities, entry["subject"], "subject", where)
-    relations = ontology.relations()
+    relations = ontology.relations(workspace)
     relation = relations.get(text(entry["relation"], where, "relation"))
     if relation is None:
         raise AnnotationError(where, f"unknown relation {entry['relation']!r} (known: {', '.join(sorted(relations))})")
@@ -182,7 +186,7 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
     obj = _ref(entities, entry["object"], "object", where) if has_object else None
     value = _value(entry["value"], where) if has_value else None
 
-    statuses = ontology.statuses()
+    statuses = ontology.statuses(workspace)
     status = text(entry.get("status", "background" if document is None else "reported"), where, "status")
     if status not in statuses:
         raise AnnotationError(where, f"unknown status {status!r} (known: {', '.join(statuses)})")
@@ -196,7 +200,7 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
         asserted_by = _ref(entities, entry.get("asserted_by", BACKGROUND_ASSERTER), "asserted_by", where)
     else:
         if status == "background":
-            raise AnnotationError(where, "background knowledge belongs in kb/background/, not in a source's claims")
+            raise AnnotationError(where, "background knowledge belongs in background/, not in a source's claims")
         if "passage" not in entry or "quote" not in entry:
             raise AnnotationError(where, "a claim from a source needs 'passage' and 'quote'")
         passage = document.passage(text(entry["passage"], where, "passage"))
@@ -254,7 +258,9 @@ def _claim(entry: Any, document: Document | None, entities: dict[str, Entity], f
     )
 
 
-def load_claims(path: Path, documents: dict[str, Document], entities: dict[str, Entity]) -> list[Claim]:
+def load_claims(
+    path: Path, documents: dict[str, Document], entities: dict[str, Entity], workspace: Workspace | None = None
+) -> list[Claim]:
     """One claims file: ``{document: ID, claims: [...]}`` or, for background, ``{claims: [...]}``."""
     data = mapping(load_yaml(path), file_where(path), "a claims file {document, claims}")
     check_keys(data, ["claims"], ["document"])
@@ -264,17 +270,13 @@ def load_claims(path: Path, documents: dict[str, Document], entities: dict[str, 
         if document is None:
             raise AnnotationError(data.where, f"unknown document {data['document']!r}")
     entries = sequence(data["claims"], data.where, "claims")
-    return [_claim(entry, document, entities, data.where) for entry in entries]
+    return [_claim(entry, document, entities, data.where, workspace) for entry in entries]
 
 
-def load_annotations(
-    sources_dir: Path = SOURCES_DIR,
-    annotations_dir: Path = ANNOTATIONS_DIR,
-    background_dir: Path = BACKGROUND_DIR,
-) -> Annotations:
-    """Read and check every annotation file; raise AnnotationError at the first problem."""
-    documents = load_documents(sources_dir)
-    entities = load_entities(sorted(annotations_dir.glob("entities*.yaml")))
+def load_annotations(workspace: Workspace) -> Annotations:
+    """Read and check every annotation file of a workspace; raise AnnotationError at the first problem."""
+    documents = load_documents(workspace.sources)
+    entities = load_entities(sorted(workspace.annotations.glob("entities*.yaml")), workspace)
     for document in documents:
         for key in (document.publisher, document.author):
             if key not in entities:
@@ -286,8 +288,8 @@ def load_annotations(
     entities.update(unknown_author_entities(documents))
     by_id = {d.id: d for d in documents}
     claims: list[Claim] = []
-    for path in sorted(annotations_dir.glob("claims*.yaml")) + sorted(background_dir.glob("*.yaml")):
-        claims.extend(load_claims(path, by_id, entities))
+    for path in sorted(workspace.annotations.glob("claims*.yaml")) + sorted(workspace.background.glob("*.yaml")):
+        claims.extend(load_claims(path, by_id, entities, workspace))
     seen: dict[str, Claim] = {}
     for claim in claims:
         if claim.id in seen:
@@ -295,13 +297,13 @@ def load_annotations(
         seen[claim.id] = claim
     for entity in entities.values():
         for place in entity.located_in:
-            claims.append(_containment_claim(entity, place))
-    return Annotations(documents=documents, entities=entities, claims=claims)
+            claims.append(_containment_claim(entity, place, workspace))
+    return Annotations(documents=documents, entities=entities, claims=claims, workspace=workspace)
 
 
-def _containment_claim(entity: Entity, place: str) -> Claim:
+def _containment_claim(entity: Entity, place: str, workspace: Workspace) -> Claim:
     """An entity's ``located_in`` is background knowledge, recorded as a background claim."""
-    relation = ontology.relations()["locatedIn"]
+    relation = ontology.relations(workspace)["locatedIn"]
     return Claim(
         id=claim_id("background", "bg", entity.id, relation.name, place, []),
         document=None,
@@ -322,13 +324,17 @@ def _containment_claim(entity: Entity, place: str) -> Claim:
 
 
 def main() -> None:
-    """Check the annotation files and print a summary (``python -m orbat.annotations``)."""
+    """Check the annotation files of the workspace (``$ORBAT_WORKSPACE``, else the default one, as
+    ``orbat``) and print a summary (``python -m orbat.annotations``)."""
     import collections
     import sys
 
+    from orbat import config
+    from orbat.workspace import WorkspaceError
+
     try:
-        annotations = load_annotations()
-    except AnnotationError as exc:
+        annotations = load_annotations(config.open_workspace(say=lambda text: print(text, file=sys.stderr)))
+    except (AnnotationError, WorkspaceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from exc
     by_file = collections.Counter(c.where.split(":")[0] for c in annotations.claims)

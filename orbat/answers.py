@@ -25,6 +25,7 @@ from orbat.queries import (
     run,
 )
 from orbat.store.base import TripleStore
+from orbat.workspace import Workspace
 
 ORB = str(namespaces.ORB)
 
@@ -311,8 +312,9 @@ def source(store: TripleStore, document_id: str) -> dict[str, Any]:
     return {**documents[document_id], "passages": passages}
 
 
-def query_catalogue() -> list[dict[str, Any]]:
-    """The named queries with their titles, descriptions and parameters, as their headers declare."""
+def query_catalogue(workspace: Workspace | None = None) -> list[dict[str, Any]]:
+    """The named queries (the package's and the workspace's) with their titles, descriptions and
+    parameters, as their headers declare."""
     return [
         {
             "name": query.name,
@@ -331,11 +333,13 @@ def query_catalogue() -> list[dict[str, Any]]:
                 for p in query.parameters
             ],
         }
-        for query in named_queries().values()
+        for query in named_queries(workspace).values()
     ]
 
 
-def query_table(store: TripleStore, names: NameIndex, name: str, args: dict[str, str]) -> dict[str, Any]:
+def query_table(
+    store: TripleStore, names: NameIndex, name: str, args: dict[str, str], workspace: Workspace | None = None
+) -> dict[str, Any]:
     """A named query run with user arguments (checked against its header): columns and rows."""
-    table = run(store, name, args, names)
+    table = run(store, name, args, names, workspace)
     return {"query": name, "columns": table.columns, "rows": table.rows}

@@ -1,4 +1,4 @@
-"""The build: sources and annotations -> claims -> triples -> validated, reasoned -> store.
+"""The build: a workspace's sources and annotations -> claims -> triples -> validated, reasoned -> store.
 
 One function used by ``orbat build``, ``orbat serve`` and the tests, so the knowledge base that
 is served, exported and tested is the same. The store is replaced in one atomic write, only after
@@ -7,12 +7,10 @@ validation and reasoning succeeded: a failed build leaves the previous knowledge
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from pyoxigraph import RdfFormat
 from rdflib import Graph
@@ -21,16 +19,17 @@ from orbat import reasoning, validation
 from orbat.annotations import Annotations, load_annotations
 from orbat.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
 from orbat.ontology import ontology_graph
-from orbat.paths import ANNOTATIONS_DIR, BACKGROUND_DIR, ONTOLOGY_DIR, QUERIES_DIR, SHAPES_DIR, SOURCES_DIR
 from orbat.store.base import TripleStore
 from orbat.triples import claim_iri, named_graphs
+from orbat.workspace import Workspace
 
 Progress = Callable[[str], None]
 
 
 @dataclass
 class BuildReport:
-    """What a build produced, for people (``orbat build``) and for staleness checks."""
+    """What a build produced, for people (``orbat build``) and for staleness checks: a store built
+    from another workspace, or from files that changed since, is stale."""
 
     fingerprint: str
     sources: int
@@ -43,25 +42,10 @@ class BuildReport:
     reasoned: bool
     violations: int = 0
     notes: list[str] = field(default_factory=list)
+    workspace: str = ""  # the workspace's folder
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
-
-
-def input_files() -> list[Path]:
-    """Every file a build reads: a change to any of them makes the built store stale."""
-    files: list[Path] = []
-    for directory in (ONTOLOGY_DIR, SHAPES_DIR, SOURCES_DIR, ANNOTATIONS_DIR, BACKGROUND_DIR, QUERIES_DIR / "rules"):
-        files += sorted(p for p in directory.rglob("*") if p.is_file())
-    return files
-
-
-def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in input_files():
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def locations(annotations: Annotations) -> dict[str, str]:
@@ -79,35 +63,39 @@ def _entities_by_kind(annotations: Annotations) -> dict[str, int]:
 
 
 def dataset_bytes(graphs: dict[str, Graph]) -> bytes:
-    """The named graphs as N-Quads (each graph's N-Triples with its name appended)."""
+    """The named graphs as N-Quads (each graph's N-Triples with its name appended), sorted: the
+    store receives them in one order whatever order rdflib and the reasoner produced them in, so a
+    rebuild gives the same store, down to the order its exports list the triples in."""
     lines: list[bytes] = []
     for name, graph in graphs.items():
         suffix = f" <{name}> .".encode()
         for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
             if line.strip():
                 lines.append(line.rstrip()[:-1].rstrip() + suffix)
-    return b"\n".join(lines) + b"\n"
+    return b"\n".join(sorted(lines)) + b"\n"
 
 
-def compile_graphs(reason: bool = True, progress: Progress | None = None) -> tuple[dict[str, Graph], BuildReport]:
+def compile_graphs(
+    workspace: Workspace, reason: bool = True, progress: Progress | None = None
+) -> tuple[dict[str, Graph], BuildReport]:
     """Read, convert, validate and reason; raise on the first problem. Nothing is stored yet."""
     say = progress or (lambda _: None)
     say("reading annotations")
-    annotations = load_annotations()
+    annotations = load_annotations(workspace)
     say("converting to RDF")
-    graphs = {str(ONTOLOGY_GRAPH): ontology_graph(), **named_graphs(annotations)}
+    graphs = {str(ONTOLOGY_GRAPH): ontology_graph(workspace), **named_graphs(annotations)}
     union = Graph()
     for graph in graphs.values():
         union += graph
     say("validating (SHACL)")
-    validation.require_valid(union, locations(annotations))
+    validation.require_valid(union, locations(annotations), workspace)
     inferred = Graph()
     if reason:
         say("reasoning (HermiT)")
         inferred = reasoning.materialise(union)
         graphs[str(INFERRED_GRAPH)] = inferred
     report = BuildReport(
-        fingerprint=fingerprint(),
+        fingerprint=workspace.fingerprint(),
         sources=len(annotations.documents),
         passages=sum(len(d.passages) for d in annotations.documents),
         claims=len(annotations.claims),
@@ -116,15 +104,18 @@ def compile_graphs(reason: bool = True, progress: Progress | None = None) -> tup
         quads_by_graph={name: len(g) for name, g in sorted(graphs.items())},
         inferred=len(inferred),
         reasoned=reason,
+        workspace=str(workspace.root),
     )
     for document in annotations.documents:
         report.notes.append(f"{document.id}: graph {source_graph(document.id)}")
     return graphs, report
 
 
-def build(store: TripleStore, *, reason: bool = True, progress: Progress | None = None) -> BuildReport:
-    """Build the knowledge base into ``store``, replacing its content in one atomic write."""
-    graphs, report = compile_graphs(reason, progress)
+def build(
+    store: TripleStore, workspace: Workspace, *, reason: bool = True, progress: Progress | None = None
+) -> BuildReport:
+    """Build the knowledge base of ``workspace`` into ``store``, replacing its content in one atomic write."""
+    graphs, report = compile_graphs(workspace, reason, progress)
     if progress:
         progress("storing")
     store.load(dataset_bytes(graphs), RdfFormat.N_QUADS, replace=True)

@@ -1,7 +1,10 @@
-"""The ``orbat`` command line: build, validate, query, near, export, stats, serve.
+"""The ``orbat`` command line: init, build, validate, query, near, export, stats, serve.
 
 Every command calls the same functions as the HTTP API (orbat.answers, orbat.queries,
-orbat.export). Errors print one readable line on stderr and exit with status 1.
+orbat.export). Errors print one readable line on stderr and exit with status 1. The workspace
+(``--workspace``, ``$ORBAT_WORKSPACE``, else the default one) says which files are the knowledge
+base; commands that only read open the store read-only (they work while ``orbat serve`` runs)
+and never build: a missing or stale store is an error that says how to build it.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +42,7 @@ from orbat.queries import (
 from orbat.reasoning import Inconsistent, ReasonerUnavailable
 from orbat.store import StoreError, TripleStore
 from orbat.validation import ValidationFailed
+from orbat.workspace import Workspace, WorkspaceError, init
 
 app = typer.Typer(
     help="orbat: an order-of-battle knowledge base built from evidence-backed claims.",
@@ -64,6 +69,7 @@ KNOWN_ERRORS = (
     QueryError,
     ReasonerUnavailable,
     Inconsistent,
+    WorkspaceError,
     OSError,
 )
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,26 +104,53 @@ def readable_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _store(store_path: Path | None, sparql_url: str | None) -> tuple[TripleStore, Path | None]:
-    path = None if sparql_url else (store_path or config.default_store_path())
-    return config.open_store(path, sparql_url), path
+@app.callback()
+def main(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="The workspace folder (default: $ORBAT_WORKSPACE, else ~/.local/share/orbat/workspace,"
+            " made from the example on first use).",
+        ),
+    ] = None,
+) -> None:
+    """orbat: an order-of-battle knowledge base built from evidence-backed claims."""
+    ctx.obj = workspace
 
 
-def _ready_store(store_path: Path | None, sparql_url: str | None) -> TripleStore:
-    """A store holding the current build: built now if empty or stale."""
-    store, path = _store(store_path, sparql_url)
-    if config.is_stale(store, path):
-        err.print("[dim]the knowledge base is missing or stale: building it first[/dim]")
-        _build(store, path, reason=True)
+def _workspace(ctx: typer.Context) -> Workspace:
+    """The workspace chosen on the command line (the global option), else the default."""
+    chosen = ctx.find_root().obj
+    return config.open_workspace(chosen, say=lambda text: err.print(f"[dim]{text}[/dim]", highlight=False))
+
+
+def _store(store_path: Path | None, sparql_url: str | None, *, read_only: bool) -> tuple[TripleStore, Path | None]:
+    remote = sparql_url or os.environ.get("ORBAT_SPARQL_URL")
+    path = None if remote else (store_path or config.default_store_path())
+    return config.open_store(path, sparql_url, read_only=read_only), path
+
+
+def _reading_store(workspace: Workspace, store_path: Path | None, sparql_url: str | None) -> TripleStore:
+    """The store, read-only, holding the workspace's current build; never built here."""
+    store, path = _store(store_path, sparql_url, read_only=True)
+    stale = config.staleness(store, path, workspace)
+    if stale:
+        where = path or sparql_url or os.environ.get("ORBAT_SPARQL_URL")
+        raise StoreError(f"the knowledge base at {where} is not up to date ({stale}): build it with 'orbat build'")
     return store
 
 
-def _build(store: TripleStore, path: Path | None, reason: bool) -> Any:
+def _build(store: TripleStore, path: Path | None, workspace: Workspace, reason: bool) -> Any:
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
     ) as bar:
         task = bar.add_task("building", total=None)
-        return config.build_and_record(store, path, reason=reason, progress=lambda s: bar.update(task, description=s))
+        return config.build_and_record(
+            store, path, workspace, reason=reason, progress=lambda s: bar.update(task, description=s)
+        )
 
 
 def _print_table(table: Table, fmt: str) -> None:
@@ -149,16 +182,30 @@ def _parse_params(params: list[str]) -> dict[str, str]:
     return parsed
 
 
+@app.command("init")
+@readable_errors
+def init_workspace(
+    directory: Annotated[Path, typer.Argument(help="A new or empty folder.")],
+    example: Annotated[bool, typer.Option("--example", help="Copy the example (the seed report) into it.")] = False,
+) -> None:
+    """Make a workspace: the folders for sources, annotations and background knowledge."""
+    made = init(directory, example=example)
+    out.print(f"[green]made[/green] the workspace {made.root}{' from the example' if example else ''}", highlight=False)
+    out.print(f"  use it with: orbat --workspace {directory} build", highlight=False)
+
+
 @app.command()
 @readable_errors
 def build(
+    ctx: typer.Context,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
     reason: Annotated[bool, typer.Option(help="Run the HermiT reasoner and store its inferences.")] = True,
 ) -> None:
-    """Build the knowledge base from the sources: annotations -> RDF -> SHACL -> reasoning -> store."""
-    triple_store, path = _store(store, sparql_url)
-    report = _build(triple_store, path, reason)
+    """Build the knowledge base from the workspace: annotations -> RDF -> SHACL -> reasoning -> store."""
+    workspace = _workspace(ctx)
+    triple_store, path = _store(store, sparql_url, read_only=False)
+    report = _build(triple_store, path, workspace, reason)
     out.print(
         f"[green]built[/green] {report.claims} claims from {report.sources} source(s), {report.passages} passages"
     )
@@ -166,14 +213,14 @@ def build(
     out.print(f"  entities by kind: {report.entities_by_kind}")
     for graph, count in report.quads_by_graph.items():
         out.print(f"  {graph}: {count} triples")
-    out.print(f"  inferred: {report.inferred} triples; store: {path or sparql_url}")
+    out.print(f"  inferred: {report.inferred} triples; store: {path or sparql_url}; workspace: {report.workspace}")
 
 
 @app.command()
 @readable_errors
-def validate() -> None:
-    """Validate the annotations against the SHACL shapes (no store is touched)."""
-    _, report = compile_graphs(reason=False)
+def validate(ctx: typer.Context) -> None:
+    """Validate the workspace's annotations against the SHACL shapes (no store is touched)."""
+    _, report = compile_graphs(_workspace(ctx), reason=False)
     out.print(
         f"[green]valid[/green]: {report.claims} claims, {report.passages} passages, {report.sources} source(s),"
         " 0 SHACL violations"
@@ -183,6 +230,7 @@ def validate() -> None:
 @app.command()
 @readable_errors
 def query(
+    ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(help="A named query (see 'orbat queries').")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Run a .rq file instead of a named query.")] = None,
@@ -191,7 +239,8 @@ def query(
     sparql_url: SparqlOption = None,
 ) -> None:
     """Run a named query with parameters, or a SPARQL file."""
-    triple_store = _ready_store(store, sparql_url)
+    workspace = _workspace(ctx)
+    triple_store = _reading_store(workspace, store, sparql_url)
     names = NameIndex(triple_store)
     args = _parse_params(param or [])
     if file is not None:
@@ -199,7 +248,7 @@ def query(
             raise QueryError(f"no such query file: {file}")
         text = file.read_text(encoding="utf-8")
         if text.startswith("# name:"):  # a named-query file: its header declares the parameters
-            _print_table(execute(triple_store, parse_header(file), args, names), fmt)
+            _print_table(execute(triple_store, parse_header(file), args, names, workspace=workspace), fmt)
         elif args:
             raise QueryError("parameters need a query file with a '# name:' / '# param:' header")
         else:
@@ -207,13 +256,14 @@ def query(
         return
     if name is None:
         raise QueryError("give a query name or --file (see 'orbat queries')")
-    _print_table(execute(triple_store, get_query(name), args, names), fmt)
+    _print_table(execute(triple_store, get_query(name, workspace), args, names, workspace=workspace), fmt)
 
 
 @app.command("queries")
-def list_queries() -> None:
-    """List the named queries and their parameters."""
-    for item in named_queries().values():
+@readable_errors
+def list_queries(ctx: typer.Context) -> None:
+    """List the named queries (the package's and the workspace's) and their parameters."""
+    for item in named_queries(_workspace(ctx)).values():
         out.print(f"[bold]{item.name}[/bold]: {item.title}")
         for p in item.parameters:
             default = f" = {p.default}" if p.default else ""
@@ -224,6 +274,7 @@ def list_queries() -> None:
 @app.command()
 @readable_errors
 def near(
+    ctx: typer.Context,
     place: Annotated[str, typer.Argument(help="A place, as analysts type it (al tanf, At-Tanf).")],
     radius: Annotated[float, typer.Option("--radius", "-r", help="Radius in km (0-150).")] = 50.0,
     fmt: FormatOption = "table",
@@ -231,7 +282,7 @@ def near(
     sparql_url: SparqlOption = None,
 ) -> None:
     """Who is positioned at or near a place, with the evidence."""
-    triple_store = _ready_store(store, sparql_url)
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
     answer = answers.near(triple_store, NameIndex(triple_store), place, radius)
     if fmt == "json":
         out.print_json(json.dumps(answer, ensure_ascii=False))
@@ -270,6 +321,7 @@ def near(
 @app.command()
 @readable_errors
 def export(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")] = "turtle",
     graph: Annotated[
         str | None,
@@ -281,7 +333,7 @@ def export(
 ) -> None:
     """Export the knowledge base: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads or GeoJSON."""
     chosen = export_format(fmt)
-    triple_store = _ready_store(store, sparql_url)
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
     if output is None:
         write(triple_store, chosen, sys.stdout.buffer, graph_iri(graph))
         return
@@ -292,9 +344,9 @@ def export(
 
 @app.command()
 @readable_errors
-def stats(store: StoreOption = None, sparql_url: SparqlOption = None) -> None:
+def stats(ctx: typer.Context, store: StoreOption = None, sparql_url: SparqlOption = None) -> None:
     """Counts: triples per graph, claims by status, entities by kind."""
-    triple_store = _ready_store(store, sparql_url)
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
     for row in execute(triple_store, internal_query("stats"), {}).rows:
         out.print(f"{row['graph']}: {row['quads']} triples")
     for row in execute(triple_store, internal_query("counts"), {}).rows:
@@ -304,6 +356,7 @@ def stats(store: StoreOption = None, sparql_url: SparqlOption = None) -> None:
 @app.command()
 @readable_errors
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     store: StoreOption = None,
@@ -323,12 +376,14 @@ def serve(
     except SettingsError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from exc
-    triple_store, path = _store(store, sparql_url)
+    workspace = _workspace(ctx)
+    triple_store, path = _store(store, sparql_url, read_only=False)
     freshness = config.Freshness()
-    if config.is_stale(triple_store, path):
-        err.print("[dim]the knowledge base is missing or stale: building it first[/dim]")
+    stale = config.staleness(triple_store, path, workspace)
+    if stale:
+        err.print(f"[dim]the knowledge base is not up to date ({stale}): building it first[/dim]", highlight=False)
         try:
-            _build(triple_store, path, reason=True)
+            _build(triple_store, path, workspace, reason=True)
         except BUILD_ERRORS as exc:
             if len(triple_store) == 0:
                 raise
@@ -339,8 +394,8 @@ def serve(
                 "(/api/health says so) until the files are fixed and the server restarted",
                 highlight=False,
             )
-    err.print(f"serving on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
-    serve_http(create_app(triple_store, settings, freshness), settings, host, port)
+    err.print(f"serving {workspace.root} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
+    serve_http(create_app(triple_store, settings, freshness=freshness, workspace=workspace), settings, host, port)
 
 
 if __name__ == "__main__":

@@ -1,24 +1,52 @@
-"""Where the knowledge base lives and how to open it: an embedded store on disk by default,
-or any SPARQL 1.1 server (``ORBAT_SPARQL_URL``) for deployments that outgrow one machine.
+"""Where the knowledge base and the workspace live and how to open them: an embedded store on disk
+by default, or any SPARQL 1.1 server (``ORBAT_SPARQL_URL``) for deployments that outgrow one machine.
+
+The embedded store is RocksDB, which one process at a time may open for writing: a command that
+only reads opens it read-only, so it works while ``orbat serve`` holds it; a command that writes
+while another process holds it fails at once, saying what to do.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from orbat.build import BuildReport, build, fingerprint
-from orbat.store import EmbeddedStore, RemoteStore, TripleStore
+from orbat.build import BuildReport, build
+from orbat.store import EmbeddedStore, RemoteStore, StoreError, TripleStore
+from orbat.workspace import Workspace, init
+
+
+def data_home() -> Path:
+    """``$XDG_DATA_HOME/orbat`` (``~/.local/share/orbat``): the default store and workspace."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "orbat"
 
 
 def default_store_path() -> Path:
     """``$ORBAT_STORE``, else ``$XDG_DATA_HOME/orbat/store`` (``~/.local/share/orbat/store``)."""
     if os.environ.get("ORBAT_STORE"):
         return Path(os.environ["ORBAT_STORE"]).expanduser()
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return data_home / "orbat" / "store"
+    return data_home() / "store"
+
+
+def default_workspace_path() -> Path:
+    """The workspace used when none is chosen: ``$XDG_DATA_HOME/orbat/workspace``."""
+    return data_home() / "workspace"
+
+
+def open_workspace(path: Path | None = None, say: Callable[[str], None] = print) -> Workspace:
+    """The workspace given (``--workspace``), else ``$ORBAT_WORKSPACE``, else the default folder,
+    made from the example (the seed) on first use. A chosen folder must already be a workspace."""
+    chosen = path or (Path(os.environ["ORBAT_WORKSPACE"]) if os.environ.get("ORBAT_WORKSPACE") else None)
+    if chosen is not None:
+        return Workspace.open(chosen)
+    default = default_workspace_path()
+    if not default.exists():
+        init(default, example=True)
+        say(f"made the workspace {default} from the example (the seed); choose another with --workspace")
+    return Workspace.open(default)
 
 
 def report_path(store_path: Path) -> Path:
@@ -26,13 +54,26 @@ def report_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".build.json")
 
 
-def open_store(path: Path | None = None, sparql_url: str | None = None) -> TripleStore:
+def open_store(path: Path | None = None, sparql_url: str | None = None, *, read_only: bool = False) -> TripleStore:
+    """The store to use; an embedded one ``read_only`` for commands that only read."""
     url = sparql_url or os.environ.get("ORBAT_SPARQL_URL")
     if url:
         return RemoteStore.oxigraph(url)
     store_path = path or default_store_path()
+    if read_only:
+        if not store_path.is_dir():
+            raise StoreError(f"no knowledge base at {store_path}: build it with 'orbat build'")
+        return EmbeddedStore(store_path, read_only=True)
     store_path.parent.mkdir(parents=True, exist_ok=True)
-    return EmbeddedStore(store_path)
+    try:
+        return EmbeddedStore(store_path)
+    except StoreError as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise StoreError(
+            f"the store at {store_path} is in use by another process (an 'orbat serve'?): stop it first,"
+            " or change the knowledge base through the server's HTTP API"
+        ) from exc
 
 
 def last_report(store_path: Path) -> BuildReport | None:
@@ -42,21 +83,30 @@ def last_report(store_path: Path) -> BuildReport | None:
     return BuildReport(**json.loads(path.read_text(encoding="utf-8")))
 
 
-def build_and_record(store: TripleStore, store_path: Path | None, **options: object) -> BuildReport:
-    report = build(store, **options)  # type: ignore[arg-type]
+def build_and_record(
+    store: TripleStore, store_path: Path | None, workspace: Workspace, **options: object
+) -> BuildReport:
+    report = build(store, workspace, **options)  # type: ignore[arg-type]
     if store_path is not None:
         report_path(store_path).write_text(report.to_json(), encoding="utf-8")
     return report
 
 
-def is_stale(store: TripleStore, store_path: Path | None) -> bool:
-    """True when the store is empty or was built from other inputs than the current files."""
+def staleness(store: TripleStore, store_path: Path | None, workspace: Workspace) -> str | None:
+    """Why the store does not hold the current build of ``workspace`` (empty, built from another
+    workspace or from files that changed since), or None when it does."""
     if len(store) == 0:
-        return True
+        return "it is empty"
     if store_path is None:
-        return False
+        return None
     report = last_report(store_path)
-    return report is None or report.fingerprint != fingerprint()
+    if report is None:
+        return "it has no build report"
+    if report.workspace != str(workspace.root):
+        return f"it was built from another workspace, {report.workspace or 'unknown'}"
+    if report.fingerprint != workspace.fingerprint():
+        return f"the files of the workspace {workspace.root} changed since it was built"
+    return None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 from orbat import ontology
 from orbat.ids import slug
 from orbat.sources import Document, Passage
+from orbat.workspace import Workspace
 from orbat.yamlfile import (
     AnnotationError,
     check_keys,
@@ -76,14 +77,14 @@ def _geo(value: Any, where: str) -> Geo:
     return Geo(lat, lon, precision)
 
 
-def _entity(entry: Any, fallback: str) -> Entity:
+def _entity(entry: Any, fallback: str, workspace: Workspace | None) -> Entity:
     entry = mapping(entry, fallback, "an entity")
     check_keys(entry, *_ENTITY_KEYS)
     where = entry.where
     entity_id = text(entry["id"], where, "id")
     if not ID_PATTERN.match(entity_id):
         raise AnnotationError(where, f"id {entity_id!r} is not a lower-case slug")
-    classes = ontology.entity_classes()
+    classes = ontology.entity_classes(workspace)
     kinds = tuple(texts(entry["kind"], where, "kind"))
     if not kinds:
         raise AnnotationError(where, "kind must name at least one class")
@@ -91,8 +92,9 @@ def _entity(entry: Any, fallback: str) -> Entity:
         if kind not in classes:
             raise AnnotationError(where, f"unknown kind {kind!r} (known: {', '.join(sorted(classes))})")
     echelon = optional_text(entry, "echelon")
-    if echelon is not None and echelon not in ontology.echelons():
-        raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(ontology.echelons())})")
+    echelons = ontology.echelons(workspace)
+    if echelon is not None and echelon not in echelons:
+        raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(echelons)})")
     reliability = optional_text(entry, "reliability")
     if reliability is not None and (len(reliability) != 1 or reliability not in RELIABILITY_GRADES):
         raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
@@ -111,12 +113,13 @@ def _entity(entry: Any, fallback: str) -> Entity:
     )
 
 
-def load_entities(paths: list[Path]) -> dict[str, Entity]:
+def load_entities(paths: list[Path], workspace: Workspace | None = None) -> dict[str, Entity]:
+    """The entities of ``paths``, checked against the workspace's ontology."""
     entities: dict[str, Entity] = {}
     for path in paths:
         data = load_yaml(path)
         for entry in sequence(data, file_where(path), "an entities file"):
-            entity = _entity(entry, file_where(path))
+            entity = _entity(entry, file_where(path), workspace)
             if entity.id in entities:
                 raise AnnotationError(
                     entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})"

@@ -16,9 +16,9 @@ from typing import IO, Any
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from orbat.namespaces import PREFIXES, graph_iri, graph_name
-from orbat.paths import QUERIES_DIR
 from orbat.queries import python_value
 from orbat.store.base import StoreError, TripleStore
+from orbat.workspace import package_data
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,6 @@ FORMATS = {
     )
 }
 UNION_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-GEOJSON_QUERY = QUERIES_DIR / "internal" / "geojson.rq"
 
 
 def export_format(name: str) -> ExportFormat:
@@ -101,7 +100,7 @@ def geojson(store: TripleStore) -> str:
     carries the relation, the parties, the source, the quote and the grading, so an analyst can
     filter the layer in QGIS.
     """
-    rows = store.query(GEOJSON_QUERY.read_text(encoding="utf-8"))
+    rows = store.query((package_data() / "queries/internal/geojson.rq").read_text(encoding="utf-8"))
     features: list[dict[str, Any]] = []
     seen_places: set[str] = set()
     claim_features: dict[str, dict[str, Any]] = {}

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 from orbat import ontology
 from orbat.namespaces import ID
-from orbat.paths import QUERIES_DIR
 from orbat.store.base import TripleStore
+from orbat.workspace import package_data
 
 _ARTICLES = ("al", "el", "at", "as", "ad", "an", "ar", "az", "ash", "the")
 _PUNCTUATION = re.compile(r"[\s\-‐‑–—_'’‘`.,;:!?\"“”()\[\]/#@]+")
-LABELS_QUERY = QUERIES_DIR / "internal" / "labels.rq"
 
 
 def normalise(name: str) -> str:
@@ -47,7 +46,7 @@ class NameIndex:
     def __init__(self, store: TripleStore) -> None:
         self._by_key: dict[str, set[str]] = defaultdict(set)
         self._entities: dict[str, Match] = {}
-        rows = store.query(LABELS_QUERY.read_text(encoding="utf-8"))
+        rows = store.query((package_data() / "queries/internal/labels.rq").read_text(encoding="utf-8"))
         labels: dict[str, str] = {}
         aliases: dict[str, set[str]] = defaultdict(set)
         kinds: dict[str, set[str]] = defaultdict(set)

@@ -1,6 +1,8 @@
 """The ontology as data: which classes, relations and code-list concepts exist.
 
-Loaders check annotations against these sets instead of restating the vocabulary in Python.
+Loaders check annotations against these sets instead of restating the vocabulary in Python. The
+ontology is the package's ``ontology/*.ttl`` plus a workspace's own (orbat.workspace); every
+function takes the workspace, and without one reads the package's ontology alone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from orbat.namespaces import ECH, ORB, STATUS
-from orbat.paths import ONTOLOGY_DIR
+from orbat.workspace import Workspace, package_files
 
 
 @dataclass(frozen=True)
@@ -25,15 +27,19 @@ class Relation:
     literal: bool
 
 
-def ontology_files(directory: Path = ONTOLOGY_DIR) -> list[Path]:
-    return sorted(directory.glob("*.ttl"))
+def ontology_files(workspace: Workspace | None = None) -> tuple[Path, ...]:
+    return workspace.ontology_files() if workspace else package_files("ontology", "*.ttl")
+
+
+def ontology_graph(workspace: Workspace | None = None) -> Graph:
+    """The ontology and its code lists, parsed once per set of files."""
+    return _parsed(ontology_files(workspace))
 
 
 @cache
-def ontology_graph() -> Graph:
-    """The ontology and its code lists, parsed once."""
+def _parsed(files: tuple[Path, ...]) -> Graph:
     graph = Graph()
-    for path in ontology_files():
+    for path in files:
         graph.parse(path, format="turtle")
     return graph
 
@@ -42,10 +48,14 @@ def _local(iri: URIRef) -> str:
     return str(iri).removeprefix(str(ORB))
 
 
-@cache
-def relations() -> dict[str, Relation]:
+def relations(workspace: Workspace | None = None) -> dict[str, Relation]:
     """Reportable relations by local name (``positionedNear``)."""
-    graph = ontology_graph()
+    return _relations(ontology_files(workspace))
+
+
+@cache
+def _relations(files: tuple[Path, ...]) -> dict[str, Relation]:
+    graph = _parsed(files)
     found: dict[str, Relation] = {}
     for top, literal in ((ORB.relatedTo, False), (ORB.quantity, True)):
         for prop in graph.transitive_subjects(RDFS.subPropertyOf, top):
@@ -54,10 +64,14 @@ def relations() -> dict[str, Relation]:
     return found
 
 
-@cache
-def entity_classes() -> dict[str, URIRef]:
+def entity_classes(workspace: Workspace | None = None) -> dict[str, URIRef]:
     """Classes an entity may have, by local name: everything under actor, place, event, equipment."""
-    graph = ontology_graph()
+    return _entity_classes(ontology_files(workspace))
+
+
+@cache
+def _entity_classes(files: tuple[Path, ...]) -> dict[str, URIRef]:
+    graph = _parsed(files)
     roots = (ORB.Actor, ORB.Place, ORB.Event, ORB.EquipmentType)
     found: dict[str, URIRef] = {}
     for root in roots:
@@ -67,28 +81,35 @@ def entity_classes() -> dict[str, URIRef]:
     return found
 
 
-@cache
-def scheme_concepts(scheme: URIRef) -> dict[str, URIRef]:
+def scheme_concepts(scheme: URIRef, workspace: Workspace | None = None) -> dict[str, URIRef]:
     """The concepts of a SKOS scheme by their last path segment (``brigade``, ``reported``)."""
-    graph = ontology_graph()
+    return _scheme_concepts(scheme, ontology_files(workspace))
+
+
+@cache
+def _scheme_concepts(scheme: URIRef, files: tuple[Path, ...]) -> dict[str, URIRef]:
     return {
         str(c).rsplit("/", 1)[-1]: c  # type: ignore[misc]
-        for c in graph.subjects(SKOS.inScheme, scheme)
+        for c in _parsed(files).subjects(SKOS.inScheme, scheme)
     }
 
 
-def echelons() -> dict[str, URIRef]:
-    return scheme_concepts(ECH.scheme)
+def echelons(workspace: Workspace | None = None) -> dict[str, URIRef]:
+    return scheme_concepts(ECH.scheme, workspace)
 
 
-def statuses() -> dict[str, URIRef]:
-    return scheme_concepts(STATUS.scheme)
+def statuses(workspace: Workspace | None = None) -> dict[str, URIRef]:
+    return scheme_concepts(STATUS.scheme, workspace)
+
+
+def is_subkind(kind: str, ancestor: str, workspace: Workspace | None = None) -> bool:
+    """Whether the class named ``kind`` is ``ancestor`` or one of its subclasses (local names)."""
+    return _is_subkind(kind, ancestor, ontology_files(workspace))
 
 
 @cache
-def is_subkind(kind: str, ancestor: str) -> bool:
-    """Whether the class named ``kind`` is ``ancestor`` or one of its subclasses (local names)."""
-    classes = entity_classes()
+def _is_subkind(kind: str, ancestor: str, files: tuple[Path, ...]) -> bool:
+    classes = _entity_classes(files)
     if kind not in classes or ancestor not in classes:
         return False
-    return classes[ancestor] in set(ontology_graph().transitive_objects(classes[kind], RDFS.subClassOf))
+    return classes[ancestor] in set(_parsed(files).transitive_objects(classes[kind], RDFS.subClassOf))

@@ -1,4 +1,5 @@
-"""Named queries: the SPARQL files of ``queries/``, their headers, and safe parameter binding.
+"""Named queries: the SPARQL files of ``queries/`` (the package's, then a workspace's own), their
+headers, and safe parameter binding.
 
 Each file opens with a comment block::
 
@@ -30,8 +31,8 @@ from orbat import ontology
 from orbat.names import Match, NameIndex
 from orbat.namespaces import SOURCE
 from orbat.numbers import parse_decimal, parse_integer
-from orbat.paths import QUERIES_DIR
 from orbat.store.base import Term, TripleStore
+from orbat.workspace import Workspace, package_data, package_files
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("entity", "document", "relation", "string", "integer", "decimal", "boolean", "date")
@@ -119,14 +120,25 @@ def parse_header(path: Path) -> NamedQuery:
     return NamedQuery(fields["name"], fields["title"], fields["description"], tuple(params), text, path)
 
 
+def named_queries(workspace: Workspace | None = None) -> dict[str, NamedQuery]:
+    """The named queries by name: the package's, then the workspace's own (only the top folders:
+    rules/, checks/ and internal/ are not named queries); without a workspace, the package's."""
+    return _named_queries(workspace.query_files() if workspace else package_files("queries", "*.rq"))
+
+
 @cache
-def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
-    """The named queries, by name (only the top folder: rules/, checks/ and internal/ are not named queries)."""
-    return {q.name: q for q in (parse_header(p) for p in sorted(directory.glob("*.rq")))}
+def _named_queries(files: tuple[Path, ...]) -> dict[str, NamedQuery]:
+    found: dict[str, NamedQuery] = {}
+    for path in files:
+        query = parse_header(path)
+        if query.name in found:
+            raise QueryError(f"{path}: a named query {query.name!r} exists already ({found[query.name].path})")
+        found[query.name] = query
+    return found
 
 
-def get_query(name: str) -> NamedQuery:
-    queries = named_queries()
+def get_query(name: str, workspace: Workspace | None = None) -> NamedQuery:
+    queries = named_queries(workspace)
     if name not in queries:
         raise QueryError(f"no named query {name!r} (known: {', '.join(sorted(queries))})", status=404)
     return queries[name]
@@ -156,7 +168,7 @@ def resolve_entity(names: NameIndex, text: str, what: str = "entity", context: s
     return found[0]
 
 
-def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
+def to_term(param: Parameter, raw: str, names: NameIndex | None, workspace: Workspace | None = None) -> Term:
     """Turn a user's text into an RDF term of the parameter's type; never into query text."""
     if param.type == "entity":
         if names is None:
@@ -167,7 +179,7 @@ def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
             raise QueryError(f"parameter {param.name}: {raw!r} is not a document id")
         return NamedNode(str(SOURCE[raw]))
     if param.type == "relation":
-        relation = ontology.relations().get(raw)
+        relation = ontology.relations(workspace).get(raw)
         if relation is None:
             raise QueryError(f"parameter {param.name}: unknown relation {raw!r}")
         return NamedNode(str(relation.iri))
@@ -189,8 +201,11 @@ def to_term(param: Parameter, raw: str, names: NameIndex | None) -> Term:
     return Literal(raw)
 
 
-def bind(query: NamedQuery, args: dict[str, str], names: NameIndex | None) -> dict[str, Term]:
-    """Check the arguments against the header and convert them to terms."""
+def bind(
+    query: NamedQuery, args: dict[str, str], names: NameIndex | None, workspace: Workspace | None = None
+) -> dict[str, Term]:
+    """Check the arguments against the header and convert them to terms (relations: the workspace's
+    ontology's)."""
     known = {p.name for p in query.parameters}
     unknown = sorted(set(args) - known)
     if unknown:
@@ -204,7 +219,7 @@ def bind(query: NamedQuery, args: dict[str, str], names: NameIndex | None) -> di
             if param.required:
                 raise QueryError(f"query {query.name} needs parameter {param.name} ({param.description})")
             continue
-        bindings[param.name] = to_term(param, str(raw), names)
+        bindings[param.name] = to_term(param, str(raw), names, workspace)
     return bindings
 
 
@@ -245,7 +260,7 @@ def table(result: QuerySolutions | QueryBoolean | Any) -> Table:
 @cache
 def internal_query(name: str) -> NamedQuery:
     """A query of ``queries/internal/``: used by the code, not offered as a named query."""
-    return parse_header(QUERIES_DIR / "internal" / f"{name}.rq")
+    return parse_header(package_data() / "queries" / "internal" / f"{name}.rq")
 
 
 def execute(
@@ -256,14 +271,22 @@ def execute(
     *,
     limit: int | None = None,
     offset: int = 0,
+    workspace: Workspace | None = None,
 ) -> Table:
-    """Bind the arguments and run; ``limit``/``offset`` page an ORDER BY query (integers, not text)."""
+    """Bind the arguments (relations of the workspace's ontology) and run; ``limit``/``offset`` page
+    an ORDER BY query (integers, not text)."""
     sparql = query.sparql
     if limit is not None:
         sparql += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
-    return table(store.query(sparql, bind(query, args, names)))
+    return table(store.query(sparql, bind(query, args, names, workspace)))
 
 
-def run(store: TripleStore, name: str, args: dict[str, str], names: NameIndex | None = None) -> Table:
+def run(
+    store: TripleStore,
+    name: str,
+    args: dict[str, str],
+    names: NameIndex | None = None,
+    workspace: Workspace | None = None,
+) -> Table:
     """Run a named query with user arguments: the one code path of the CLI and the API."""
-    return execute(store, get_query(name), args, names)
+    return execute(store, get_query(name, workspace), args, names, workspace=workspace)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path
 
 import owlready2
 import pyoxigraph
@@ -19,9 +18,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from orbat.namespaces import GEO, ID, ORB
-from orbat.paths import QUERIES_DIR
-
-RULES_DIR = QUERIES_DIR / "rules"
+from orbat.workspace import package_files
 
 # Relation IRIs that say nothing useful when materialised.
 _UNINFORMATIVE = {ORB.relatedTo, ORB.quantity, OWL.topObjectProperty, OWL.topDataProperty}
@@ -92,12 +89,12 @@ def infer(graph: Graph) -> Graph:
     return inferred
 
 
-def apply_rules(graph: Graph, rules_dir: Path = RULES_DIR) -> Graph:
-    """Run the CONSTRUCT rules of ``queries/rules/`` over the graph; return what is new."""
+def apply_rules(graph: Graph) -> Graph:
+    """Run the package's CONSTRUCT rules (``queries/rules/``) over the graph; return what is new."""
     store = pyoxigraph.Store()
     store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     found = Graph()
-    for path in sorted(rules_dir.glob("*.rq")):
+    for path in package_files("queries/rules", "*.rq"):
         for triple in store.query(path.read_text(encoding="utf-8")):  # type: ignore[union-attr]
             found.add(_to_rdflib(triple))
     return found - graph

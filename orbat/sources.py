@@ -1,6 +1,6 @@
 """Source documents: their text, metadata and passages.
 
-A document is described by a YAML file under ``kb/sources/`` next to its text. The segmenter cuts
+A document is described by a YAML file under a workspace's ``sources/`` next to its text. The segmenter cuts
 the text into passages (a quoted news item, the post body, one passage per reader comment) with
 character offsets into the document, so every quote can be located exactly.
 """
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orbat.ids import slug
-from orbat.paths import SOURCES_DIR
 from orbat.yamlfile import (
     AnnotationError,
     Mapping,
@@ -198,6 +197,6 @@ def load_document(meta_path: Path) -> Document:
     )
 
 
-def load_documents(directory: Path = SOURCES_DIR) -> list[Document]:
+def load_documents(directory: Path) -> list[Document]:
     """Every source document described under ``directory``, in a stable order."""
     return [load_document(p) for p in sorted(directory.glob("*.yaml"))]

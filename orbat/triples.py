@@ -49,9 +49,8 @@ def passage_iri(document: Document, passage: Passage) -> URIRef:
     return SOURCE[f"{document.id}/{passage.id}"]
 
 
-def _entity_triples(graph: Graph, entity: Entity) -> None:
+def _entity_triples(graph: Graph, entity: Entity, classes: dict[str, URIRef]) -> None:
     node = entity_iri(entity.id)
-    classes = ontology.entity_classes()
     for kind in entity.kinds:
         graph.add((node, RDF.type, classes[kind]))
     graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
@@ -188,8 +187,9 @@ def named_graphs(annotations: Annotations) -> dict[str, Graph]:
         _document_triples(graph, document)
         graphs[source_graph(document.id)] = graph
     background = graphs[str(BACKGROUND_GRAPH)]
+    classes = ontology.entity_classes(annotations.workspace)
     for entity in sorted(annotations.entities.values(), key=lambda e: e.id):
-        _entity_triples(background, entity)
+        _entity_triples(background, entity, classes)
     for claim in annotations.claims:
         target = graphs[source_graph(claim.document.id)] if claim.document else background
         _claim_triples(target, claim)

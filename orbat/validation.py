@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from orbat.namespaces import ID
-from orbat.paths import SHAPES_DIR
+from orbat.workspace import Workspace, package_files
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -51,10 +52,15 @@ class ValidationFailed(Exception):
         super().__init__("\n".join(lines))
 
 
+def shapes_graph(workspace: Workspace | None = None) -> Graph:
+    """The package's shapes and the workspace's own, parsed once per set of files."""
+    return _parsed(workspace.shape_files() if workspace else package_files("shapes", "*.ttl"))
+
+
 @cache
-def shapes_graph() -> Graph:
+def _parsed(files: tuple[Path, ...]) -> Graph:
     graph = Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+    for path in files:
         graph.parse(path, format="turtle")
     return graph
 
@@ -86,10 +92,13 @@ def _is_class_check(focus: Node | None, value: Node | None) -> bool:
     return data_node and isinstance(focus, URIRef) and not str(focus).startswith(str(ID))
 
 
-def check(data: Graph, locations: Mapping[str, str] | None = None) -> list[Violation]:
-    """Validate ``data`` (which must include the ontology, for subclass targets); return violations."""
+def check(
+    data: Graph, locations: Mapping[str, str] | None = None, workspace: Workspace | None = None
+) -> list[Violation]:
+    """Validate ``data`` (which must include the ontology, for subclass targets) against the shapes
+    of the package and the workspace; return violations."""
     conforms, results, _ = validate(
-        data, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=False
+        data, shacl_graph=shapes_graph(workspace), inference="none", advanced=False, allow_warnings=False
     )
     if conforms:
         return []
@@ -115,7 +124,7 @@ def check(data: Graph, locations: Mapping[str, str] | None = None) -> list[Viola
     return sorted(violations, key=lambda v: (v.where or "", v.focus, v.message))
 
 
-def require_valid(data: Graph, locations: Mapping[str, str] | None = None) -> None:
-    violations = check(data, locations)
+def require_valid(data: Graph, locations: Mapping[str, str] | None = None, workspace: Workspace | None = None) -> None:
+    violations = check(data, locations, workspace)
     if violations:
         raise ValidationFailed(violations)

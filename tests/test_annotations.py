@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import annotation_workspace
+from conftest import entities_only
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orbat.annotations import load_annotations
+from orbat.workspace import Workspace
 from orbat.yamlfile import AnnotationError
 
 DOC = "sst-2017-05-21-hezbollah-iraqi-forces"
 
 
-def test_seed_annotations_load() -> None:
-    annotations = load_annotations()
+def test_seed_annotations_load(seed: Workspace) -> None:
+    annotations = load_annotations(seed)
     reported = [c for c in annotations.claims if c.document is not None]
     assert len(reported) > 150, "well over a hundred claims from the post and its comments"
     passages = {e.passage.id for c in reported for e in c.evidence}
@@ -29,25 +30,25 @@ def test_seed_annotations_load() -> None:
             assert claim.document.text[evidence.start : evidence.end] == evidence.quote
 
 
-def test_claim_ids_are_deterministic() -> None:
-    first = [c.id for c in load_annotations().claims]
-    second = [c.id for c in load_annotations().claims]
+def test_claim_ids_are_deterministic(seed: Workspace) -> None:
+    first = [c.id for c in load_annotations(seed).claims]
+    second = [c.id for c in load_annotations(seed).claims]
     assert first == second and len(set(first)) == len(first)
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A copy of the sources and entities, with no claims, to add one bad file to."""
-    return annotation_workspace(tmp_path)
+def workspace(tmp_path: Path) -> Workspace:
+    """A new workspace with the seed's sources and entities, no claims, to add one bad file to."""
+    return entities_only(tmp_path / "workspace")
 
 
-def load(workspace: Path) -> None:
-    load_annotations(workspace / "sources", workspace / "annotations", workspace / "background")
+def load(workspace: Workspace) -> None:
+    load_annotations(workspace)
 
 
-def write_claims(workspace: Path, body: str) -> None:
+def write_claims(workspace: Workspace, body: str) -> None:
     text = f"document: {DOC}\nclaims:\n" + textwrap.indent(textwrap.dedent(body), "  ")
-    (workspace / "annotations" / "claims-test.yaml").write_text(text, encoding="utf-8")
+    (workspace.annotations / "claims-test.yaml").write_text(text, encoding="utf-8")
 
 
 GOOD = """\
@@ -60,9 +61,9 @@ GOOD = """\
 """
 
 
-def test_a_good_claim_loads(workspace: Path) -> None:
+def test_a_good_claim_loads(workspace: Workspace) -> None:
     write_claims(workspace, GOOD)
-    annotations = load_annotations(workspace / "sources", workspace / "annotations", workspace / "background")
+    annotations = load_annotations(workspace)
     (claim,) = [c for c in annotations.claims if c.document]
     assert claim.asserted_by.startswith("unknown-author-")  # c19 prints no author
     assert claim.evidence[0].passage.id == "c19"
@@ -85,7 +86,7 @@ def test_a_good_claim_loads(workspace: Path) -> None:
     ],
 )
 def test_bad_claims_are_rejected_with_file_line_and_reason(
-    workspace: Path, change: tuple[str, str], reason: str
+    workspace: Workspace, change: tuple[str, str], reason: str
 ) -> None:
     write_claims(workspace, GOOD.replace(*change))
     with pytest.raises(AnnotationError) as caught:
@@ -95,20 +96,20 @@ def test_bad_claims_are_rejected_with_file_line_and_reason(
     assert "claims-test.yaml:3" in message  # the entry's line
 
 
-def test_folded_quote_gets_a_hint(workspace: Path) -> None:
+def test_folded_quote_gets_a_hint(workspace: Workspace) -> None:
     write_claims(workspace, GOOD.replace("Two Russian Su-30s", "two russian  Su-30s"))
     with pytest.raises(AnnotationError, match="matches only after folding"):
         load(workspace)
 
 
-def test_duplicate_claims_are_rejected(workspace: Path) -> None:
+def test_duplicate_claims_are_rejected(workspace: Workspace) -> None:
     write_claims(workspace, GOOD + GOOD)
     with pytest.raises(AnnotationError, match="the same claim is already at"):
         load(workspace)
 
 
-def test_duplicate_entity_ids_are_rejected(workspace: Path) -> None:
-    (workspace / "annotations" / "entities-extra.yaml").write_text(
+def test_duplicate_entity_ids_are_rejected(workspace: Workspace) -> None:
+    (workspace.annotations / "entities-extra.yaml").write_text(
         "- id: al-tanf\n  kind: Town\n  label: Tanf again\n", encoding="utf-8"
     )
     with pytest.raises(AnnotationError, match="duplicate entity id 'al-tanf'"):
@@ -133,25 +134,23 @@ def test_duplicate_entity_ids_are_rejected(workspace: Path) -> None:
         ("- id: x1\n  kind: Town\n  lable: X\n", "missing key(s): label"),
     ],
 )
-def test_bad_entities_are_rejected(workspace: Path, entry: str, reason: str) -> None:
-    (workspace / "annotations" / "entities-extra.yaml").write_text(entry, encoding="utf-8")
+def test_bad_entities_are_rejected(workspace: Workspace, entry: str, reason: str) -> None:
+    (workspace.annotations / "entities-extra.yaml").write_text(entry, encoding="utf-8")
     with pytest.raises(AnnotationError, match=reason.replace("(", r"\(").replace(")", r"\)")) as caught:
         load(workspace)
     assert "entities-extra.yaml:" in str(caught.value)
 
 
-def test_background_knowledge_needs_a_basis(workspace: Path) -> None:
-    (workspace / "background" / "bg.yaml").write_text(
+def test_background_knowledge_needs_a_basis(workspace: Workspace) -> None:
+    (workspace.background / "bg.yaml").write_text(
         "claims:\n  - subject: hezbollah\n    relation: memberOf\n    object: r-plus-6\n", encoding="utf-8"
     )
     with pytest.raises(AnnotationError, match="needs a 'basis'"):
         load(workspace)
 
 
-def test_yaml_syntax_errors_name_the_line(workspace: Path) -> None:
-    (workspace / "annotations" / "claims-test.yaml").write_text(
-        f"document: {DOC}\nclaims: [\n  - x: [\n", encoding="utf-8"
-    )
+def test_yaml_syntax_errors_name_the_line(workspace: Workspace) -> None:
+    (workspace.annotations / "claims-test.yaml").write_text(f"document: {DOC}\nclaims: [\n  - x: [\n", encoding="utf-8")
     with pytest.raises(AnnotationError, match=r"claims-test.yaml:\d+: YAML syntax"):
         load(workspace)
 
@@ -361,23 +360,24 @@ def value_mutations(draw: st.DrawFn, seed: bytes) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def fuzz_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = annotation_workspace(tmp_path_factory.mktemp("fuzz"))
-    (root / "annotations" / "claims-test.yaml").write_text(
+def fuzz_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    workspace = entities_only(tmp_path_factory.mktemp("fuzz") / "ws")
+    (workspace.annotations / "claims-test.yaml").write_text(
         f"document: {DOC}\nclaims:\n" + textwrap.indent(GOOD, "  "), encoding="utf-8"
     )
-    (root / "annotations" / "entities-test.yaml").write_text(ENTITY, encoding="utf-8")
-    load(root)  # the seeds are valid
-    return root
+    (workspace.annotations / "entities-test.yaml").write_text(ENTITY, encoding="utf-8")
+    load(workspace)  # the seeds are valid
+    return workspace
 
 
 @given(
     data=st.data(), target=st.sampled_from(["annotations/claims-test.yaml", "annotations/entities-test.yaml", "source"])
 )
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_any_file_gives_data_or_a_located_error(fuzz_workspace: Path, data: st.DataObject, target: str) -> None:
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+def test_any_file_gives_data_or_a_located_error(fuzz_workspace: Workspace, data: st.DataObject, target: str) -> None:
     """Whatever a file holds, the loader returns annotations or raises one readable, located error."""
-    path = next((fuzz_workspace / "sources").glob("*.yaml")) if target == "source" else fuzz_workspace / target
+    root = fuzz_workspace.root
+    path = next((root / "sources").glob("*.yaml")) if target == "source" else root / target
     seed = path.read_bytes()
     mutated = data.draw(st.one_of(byte_mutations(seed), value_mutations(seed), st.binary(max_size=64)))
     path.write_bytes(mutated)

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import pytest
 from pyoxigraph import RdfFormat, serialize
+from sparql_support import copy_of
 
 from orbat import build as build_module
-from orbat.build import build, fingerprint
+from orbat.build import BuildReport, build
 from orbat.reasoning import Inconsistent
 from orbat.store import EmbeddedStore
 from orbat.validation import ValidationFailed, Violation
+from orbat.workspace import Workspace
 from orbat.yamlfile import AnnotationError
 
 
 @pytest.fixture
 def store(kb: EmbeddedStore) -> EmbeddedStore:
-    copy = EmbeddedStore()
-    copy.native.extend(kb.quads())
-    return copy
+    return copy_of(kb)
 
 
 def dump(store: EmbeddedStore) -> bytes:
@@ -41,17 +41,23 @@ def _raise(error: Exception):  # type: ignore[no-untyped-def]
     ],
 )
 def test_a_failed_build_leaves_the_store_as_it_was(
-    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, target: str, error: Exception
+    store: EmbeddedStore, seed: Workspace, monkeypatch: pytest.MonkeyPatch, target: str, error: Exception
 ) -> None:
     before = dump(store)
     owner, _, name = target.rpartition(".")
     monkeypatch.setattr(getattr(build_module, owner) if owner else build_module, name, _raise(error))
     with pytest.raises(type(error)):
-        build(store)
+        build(store, seed)
     assert dump(store) == before
 
 
-def test_a_rebuild_gives_the_same_store(store: EmbeddedStore, kb: EmbeddedStore) -> None:
-    report = build(store)
-    assert dump(store) == dump(kb)
-    assert report.fingerprint == fingerprint()
+def test_a_rebuild_gives_the_same_store(rebuilt: EmbeddedStore, kb: EmbeddedStore) -> None:
+    assert dump(rebuilt) == dump(kb)
+
+
+def test_the_build_report_names_the_workspace_and_its_files(
+    built: tuple[EmbeddedStore, BuildReport], seed: Workspace
+) -> None:
+    _, report = built
+    assert report.workspace == str(seed.root)
+    assert report.fingerprint == seed.fingerprint()

@@ -1,90 +1,97 @@
-"""The ``orbat`` command end to end, as a user runs it (subprocesses), errors included."""
+"""The ``orbat`` command as a user types it, run in-process (typer's CliRunner, the same entry point
+as the installed script) against the session's knowledge base: reads, workspaces, errors.
+
+Reads open the store read-only and never build: a missing or stale store is a one-line error.
+Separate processes (reading while ``orbat serve`` runs, the installed script) are in
+test_api_live.py and test_install.py.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
+from typer.testing import CliRunner
 
-ORBAT = [sys.executable, "-m", "orbat.cli"]
-
-
-def orbat(*args: str, store: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ORBAT_STORE": str(store), "COLUMNS": "200", "NO_COLOR": "1"}
-    env.pop("ORBAT_SPARQL_URL", None)
-    result = subprocess.run([*ORBAT, *args], capture_output=True, text=True, env=env, timeout=300, check=False)
-    if check and result.returncode != 0:
-        raise AssertionError(f"orbat {' '.join(args)} failed ({result.returncode}): {result.stderr}")
-    return result
+from orbat.cli import app
+from orbat.workspace import Workspace
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "store"
-    result = orbat("build", store=path)
-    assert "claims from 1 source(s), 53 passages" in result.stdout
-    assert "inferred:" in result.stdout
-    return path
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
 
 
-def test_build_records_its_report(store: Path) -> None:
-    report = json.loads(store.with_name("store.build.json").read_text())
-    assert report["claims"] > 200 and report["reasoned"] is True
+def orbat(*args: str | Path, env: dict[str, str], check: bool = True) -> Run:
+    result = CliRunner().invoke(app, [str(a) for a in args], env={**env, "COLUMNS": "200"})
+    run = Run(result.exit_code, result.stdout, result.stderr)
+    if check and run.code != 0:
+        raise AssertionError(f"orbat {' '.join(map(str, args))} failed ({run.code}): {run.stderr}{result.exception}")
+    return run
 
 
-def test_near_as_json(store: Path) -> None:
-    result = orbat("near", "al tanf", "--radius", "30", "--format", "json", store=store)
+def one_line_error(run: Run) -> str:
+    """The single line a failed command prints on stderr, checked."""
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert run.code == 1 and len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    assert "Traceback" not in run.stderr
+    return lines[0]
+
+
+def test_near_as_json(kb_env: dict[str, str]) -> None:
+    result = orbat("near", "al tanf", "--radius", "30", "--format", "json", env=kb_env)
     answer = json.loads(result.stdout)
     assert answer["place"]["id"] == "al-tanf"
     actors = {r["actor"]["id"] for r in answer["results"]}
     assert "norwegian-soldiers-iraq" in actors
 
 
-def test_named_query_as_csv(store: Path) -> None:
-    result = orbat("query", "unit-hierarchy", "-p", "unit=31st Guards Air Assault Brigade", "-f", "csv", store=store)
+def test_named_query_as_csv(kb_env: dict[str, str]) -> None:
+    result = orbat("query", "unit-hierarchy", "-p", "unit=31st Guards Air Assault Brigade", "-f", "csv", env=kb_env)
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("unit,subunit,subunitLabel")
     assert len(lines) == 6
 
 
-def test_query_file(store: Path, tmp_path: Path) -> None:
+def test_query_file(kb_env: dict[str, str], tmp_path: Path) -> None:
     query = tmp_path / "count.rq"
     query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/orbat/ontology#Claim> }")
-    result = orbat("query", "--file", str(query), "-f", "json", store=store)
+    result = orbat("query", "--file", query, "-f", "json", env=kb_env)
     assert json.loads(result.stdout)["rows"][0]["n"] > 200
 
 
-def test_table_output_and_queries_listing(store: Path) -> None:
-    assert "Who is positioned at or near a place" in orbat("queries", store=store).stdout
-    table = orbat("query", "alliance-members", "-p", "alliance=R+6", store=store)
+def test_table_output_and_queries_listing(kb_env: dict[str, str]) -> None:
+    assert "Who is positioned at or near a place" in orbat("queries", env=kb_env).stdout
+    table = orbat("query", "alliance-members", "-p", "alliance=R+6", env=kb_env)
     assert "Hezbollah" in table.stdout and "row(s)" in table.stderr
 
 
-def test_export_turtle_and_trig(store: Path, tmp_path: Path) -> None:
+def test_export_turtle_and_trig(kb_env: dict[str, str], tmp_path: Path) -> None:
     ttl, trig = tmp_path / "kb.ttl", tmp_path / "kb.trig"
-    orbat("export", "-f", "turtle", "-o", str(ttl), store=store)
-    orbat("export", "-f", "trig", "-o", str(trig), store=store)
+    orbat("export", "-f", "turtle", "-o", ttl, env=kb_env)
+    orbat("export", "-f", "trig", "-o", trig, env=kb_env)
     assert len(Graph().parse(ttl, format="turtle")) > 5000
     dataset = Dataset()
     dataset.parse(trig, format="trig")
     assert len([g for g in dataset.graphs() if len(g)]) == 4
-    background = orbat("export", "-f", "ntriples", "--graph", "background", store=store)
+    background = orbat("export", "-f", "ntriples", "--graph", "background", env=kb_env)
     assert "<https://w3id.org/orbat/id/al-tanf/geometry>" in background.stdout
 
 
-def test_stats(store: Path) -> None:
-    result = orbat("stats", store=store)
+def test_stats(kb_env: dict[str, str]) -> None:
+    result = orbat("stats", env=kb_env)
     assert "https://w3id.org/orbat/graph/inferred" in result.stdout
     assert "claims reported:" in result.stdout
 
 
-def test_validate_needs_no_store(tmp_path: Path) -> None:
-    assert "valid" in orbat("validate", store=tmp_path / "unused").stdout
+def test_validate_needs_no_store(kb_env: dict[str, str], tmp_path: Path) -> None:
+    assert "valid" in orbat("validate", env={**kb_env, "ORBAT_STORE": str(tmp_path / "unused")}).stdout
+    assert not (tmp_path / "unused").exists()
 
 
 @pytest.mark.parametrize(
@@ -99,15 +106,101 @@ def test_validate_needs_no_store(tmp_path: Path) -> None:
         (("export", "--graph", "nothing"), "no named graph"),
     ],
 )
-def test_errors_are_one_readable_line_and_exit_1(store: Path, args: tuple[str, ...], message: str) -> None:
-    result = orbat(*args, store=store, check=False)
-    assert result.returncode == 1
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and message in lines[0], result.stderr
-    assert "Traceback" not in result.stderr
+def test_errors_are_one_readable_line_and_exit_1(kb_env: dict[str, str], args: tuple[str, ...], message: str) -> None:
+    assert message in one_line_error(orbat(*args, env=kb_env, check=False))
 
 
-def test_help_on_every_command(store: Path) -> None:
-    for command in ("build", "validate", "query", "queries", "near", "export", "stats", "serve"):
-        result = orbat(command, "--help", store=store)
-        assert "Usage" in result.stdout and "--" in result.stdout
+def test_help_on_every_command(kb_env: dict[str, str]) -> None:
+    for command in ("init", "build", "validate", "query", "queries", "near", "export", "stats", "serve"):
+        result = orbat(command, "--help", env=kb_env)
+        assert "Usage" in result.stdout and "--" in result.stdout, command
+    assert "--workspace" in orbat("--help", env=kb_env).stdout
+
+
+# ---------------------------------------------------------------- workspaces
+
+
+def test_init_makes_an_empty_workspace_that_builds(kb_env: dict[str, str], tmp_path: Path) -> None:
+    folder, store = tmp_path / "ours", tmp_path / "store"
+    assert "made the workspace" in orbat("init", folder, env=kb_env).stdout
+    assert {p.name for p in folder.iterdir()} == {"README.md", "sources", "annotations", "background"}
+    assert "sources/" in (folder / "README.md").read_text()
+    built = orbat("--workspace", folder, "build", "--no-reason", "--store", store, env=kb_env)
+    assert "built 0 claims from 0 source(s)" in built.stdout
+    report = json.loads(store.with_name("store.build.json").read_text())
+    assert report["workspace"] == str(folder.resolve()) and report["claims"] == 0
+    stats = orbat("--workspace", folder, "stats", "--store", store, env=kb_env)
+    assert "graph/ontology" in stats.stdout and "claims reported" not in stats.stdout
+    # a file of the workspace changes: reads say the store is stale, and do not rebuild
+    (folder / "background" / "notes.yaml").write_text("claims: []\n", encoding="utf-8")
+    stale = one_line_error(orbat("--workspace", folder, "stats", "--store", store, env=kb_env, check=False))
+    assert "changed since it was built" in stale and "orbat build" in stale
+    assert json.loads(store.with_name("store.build.json").read_text()) == report
+
+
+def test_init_example_copies_the_seed(kb_env: dict[str, str], seed: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "copy"
+    orbat("init", folder, "--example", env=kb_env)
+    copied = Workspace.open(folder)
+    assert copied.fingerprint() == seed.fingerprint()
+    assert (folder / "README.md").is_file()
+
+
+def test_init_refuses_a_folder_that_is_not_empty(kb_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    assert "is not empty" in one_line_error(orbat("init", tmp_path, env=kb_env, check=False))
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [("missing", "no workspace at"), (".", "is not an orbat workspace")],
+)
+def test_a_workspace_that_is_not_one_is_a_one_line_error(
+    kb_env: dict[str, str], tmp_path: Path, folder: str, message: str
+) -> None:
+    for args in (("stats",), ("validate",), ("queries",), ("build", "--store", str(tmp_path / "store"))):
+        env = {**kb_env, "ORBAT_WORKSPACE": str(tmp_path / folder)}
+        assert message in one_line_error(orbat(*args, env=env, check=False)), args
+    assert not (tmp_path / "store").exists()
+
+
+def test_the_default_workspace_is_made_from_the_example_once(
+    kb_env: dict[str, str], seed: Workspace, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in kb_env.items() if k != "ORBAT_WORKSPACE"} | {"XDG_DATA_HOME": str(tmp_path)}
+    first = orbat("queries", env=env)
+    default = tmp_path / "orbat" / "workspace"
+    assert f"made the workspace {default} from the example" in first.stderr
+    assert Workspace.open(default).fingerprint() == seed.fingerprint()
+    assert "made the workspace" not in orbat("queries", env=env).stderr
+
+
+def test_a_workspace_brings_its_own_named_queries(kb_env: dict[str, str], tmp_path: Path) -> None:
+    """A query of the workspace's queries/ is listed and runs beside the package's."""
+    folder = tmp_path / "ours"
+    orbat("init", folder, "--example", env=kb_env)
+    (folder / "queries").mkdir()
+    (folder / "queries" / "documents-by-publisher.rq").write_text(
+        "# name: documents-by-publisher\n# title: Documents and their publishers\n"
+        "# description: Every source document with its publisher.\n"
+        "PREFIX dct: <http://purl.org/dc/terms/>\n"
+        "SELECT ?document ?publisher WHERE { ?document dct:publisher ?publisher } ORDER BY ?document\n",
+        encoding="utf-8",
+    )
+    env = {**kb_env, "ORBAT_WORKSPACE": str(folder)}
+    assert "documents-by-publisher" in orbat("queries", env=env).stdout
+    # the session store was built from another workspace: reads refuse it rather than mislead
+    stale = one_line_error(orbat("query", "documents-by-publisher", env=env, check=False))
+    assert "it was built from another workspace" in stale and "orbat build" in stale
+
+
+# ---------------------------------------------------------------- reads never build
+
+
+def test_a_read_on_a_missing_store_says_how_to_build(kb_env: dict[str, str], tmp_path: Path) -> None:
+    missing = tmp_path / "store"
+    for args in (("stats",), ("near", "al tanf"), ("export",), ("query", "near", "-p", "place=al tanf")):
+        line = one_line_error(orbat(*args, "--store", missing, env=kb_env, check=False))
+        assert f"no knowledge base at {missing}" in line and "orbat build" in line
+    assert not missing.exists()

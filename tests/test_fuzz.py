@@ -39,8 +39,8 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(EmbeddedStor
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(kb: EmbeddedStore) -> FastAPI:
-    return create_app(kb, SETTINGS)
+def fuzz_app(kb_on_disk: EmbeddedStore) -> FastAPI:
+    return create_app(kb_on_disk, SETTINGS)
 
 
 @pytest.fixture(scope="module")

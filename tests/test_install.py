@@ -1,5 +1,6 @@
-"""A plain (non-editable) install ships the ontology, shapes, queries and sources: the installed
-``orbat`` works from anywhere, without the repository."""
+"""A plain (non-editable) install ships the ontology, shapes, queries and the example workspace: the
+installed ``orbat`` works from anywhere, without the repository, and makes its default workspace
+from the example on first use."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from orbat.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,9 +54,10 @@ def test_installed_orbat_runs_without_the_repository(wheel: Path, tmp_path: Path
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(target), "ORBAT_STORE": str(tmp_path / "store")}
+    data_home = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(target), "XDG_DATA_HOME": str(data_home)}
     where = subprocess.run(
-        [sys.executable, "-c", "import orbat.paths as p; print(p.DATA_ROOT)"],
+        [sys.executable, "-c", "from orbat.workspace import package_data; print(package_data())"],
         cwd=elsewhere,
         env=env,
         capture_output=True,
@@ -71,3 +75,8 @@ def test_installed_orbat_runs_without_the_repository(wheel: Path, tmp_path: Path
     )
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
+    # with no workspace chosen, the default one is made from the example the wheel ships
+    default = data_home / "orbat" / "workspace"
+    assert f"made the workspace {default} from the example" in " ".join(result.stderr.split())
+    shipped = Workspace(target / "orbat" / "data" / "kb")
+    assert Workspace.open(default).fingerprint() == shipped.fingerprint() == Workspace.example().fingerprint()

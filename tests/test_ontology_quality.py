@@ -12,10 +12,10 @@ from rdflib.namespace import SKOS
 
 from orbat.namespaces import ONTOLOGY_GRAPH, ORB
 from orbat.ontology import ontology_graph
-from orbat.paths import CHECKS_DIR
 from orbat.store import EmbeddedStore
+from orbat.workspace import package_files
 
-CHECKS = sorted(CHECKS_DIR.glob("*-violation.rq"))
+CHECKS = package_files("queries/checks", "*-violation.rq")
 
 
 def rows(store: EmbeddedStore, check: Path) -> list[object]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import annotation_workspace
+from conftest import entities_only
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
@@ -40,11 +40,11 @@ claims:
 
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Graph, dict[str, str], list[str]]:
-    root = annotation_workspace(tmp_path_factory.mktemp("kb"))
-    (root / "annotations" / "claims-small.yaml").write_text(CLAIMS, encoding="utf-8")
-    annotations = load_annotations(root / "sources", root / "annotations", root / "background")
+    workspace = entities_only(tmp_path_factory.mktemp("kb") / "workspace")
+    (workspace.annotations / "claims-small.yaml").write_text(CLAIMS, encoding="utf-8")
+    annotations = load_annotations(workspace)
     graph = Graph()
-    for part in [ontology_graph(), *named_graphs(annotations).values()]:
+    for part in [ontology_graph(workspace), *named_graphs(annotations).values()]:
         graph += part
     claim_ids = [c.id for c in annotations.claims if c.document]
     return graph, locations(annotations), claim_ids

@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 
 from orbat.sources import Document, load_documents
+from orbat.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def seed() -> Document:
-    (document,) = load_documents()
+    (document,) = load_documents(Workspace.example().sources)
     return document
 
 

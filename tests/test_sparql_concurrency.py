@@ -65,8 +65,8 @@ def cheap_answer_seconds(client: TestClient) -> float:
 
 
 @pytest.fixture
-def app(kb: EmbeddedStore) -> Iterator[FastAPI]:
-    application = create_app(kb, SETTINGS)
+def app(kb_on_disk: EmbeddedStore) -> Iterator[FastAPI]:
+    application = create_app(kb_on_disk, SETTINGS)
     assert isinstance(runner_of(application), ProcessRunner)  # an on-disk store: worker processes
     yield application
 
@@ -98,9 +98,9 @@ def test_twelve_runaway_queries_at_once_do_not_stop_the_service(app: FastAPI) ->
         assert client.get("/api/entities", params={"q": "tanf"}).status_code == 200
 
 
-def test_long_queries_beyond_their_share_are_refused_busy(kb: EmbeddedStore) -> None:
+def test_long_queries_beyond_their_share_are_refused_busy(kb_on_disk: EmbeddedStore) -> None:
     settings = Settings(query_timeout_s=2.0, query_workers=2, max_long_queries=1, long_query_s=0.1)
-    with TestClient(create_app(kb, settings)) as client, ThreadPoolExecutor(max_workers=2) as pool:
+    with TestClient(create_app(kb_on_disk, settings)) as client, ThreadPoolExecutor(max_workers=2) as pool:
         responses = list(pool.map(lambda _: client.get("/sparql", params={"query": BLOCKING}), range(2)))
         first, second = sorted(error(r, 503)["message"] for r in responses)
         assert "time limit of 2 s" in first  # one long query had the long lane to itself...

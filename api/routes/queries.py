@@ -1,4 +1,5 @@
-"""/api/queries: the named queries of ``queries/*.rq``, listed and run, each at its own URL.
+"""/api/queries: the named queries (the package's ``queries/*.rq`` and the workspace's), listed and
+run, each at its own URL.
 
 Every named query gets its own operation (``/api/queries/near``...) whose OpenAPI parameters are
 generated from the query's header, so /docs documents each query's parameters, types, bounds and
@@ -16,21 +17,17 @@ from api.errors import ApiError
 from api.execution import NAMES, STORE
 from api.models import NamedQueryInfo, QueryResult
 from api.routes.common import blocking, error_responses
+from api.state import get_state
 from orbat import answers, ontology
 from orbat.queries import NamedQuery, Parameter, get_query, named_queries
+from orbat.workspace import Workspace
 
-router = APIRouter(tags=["queries"])
 PREFIX = "/api/queries"
 
 
-@router.get(
-    "/queries",
-    response_model=list[NamedQueryInfo],
-    summary="The named queries, with their parameters",
-    responses=error_responses(),
-)
-async def list_queries() -> Any:
-    return [{**item, "url": f"{PREFIX}/{item['name']}"} for item in answers.query_catalogue()]
+async def list_queries(request: Request) -> Any:
+    catalogue = answers.query_catalogue(get_state(request).workspace)
+    return [{**item, "url": f"{PREFIX}/{item['name']}"} for item in catalogue]
 
 
 class NamedQueryEndpoint:
@@ -41,7 +38,8 @@ class NamedQueryEndpoint:
 
     async def __call__(self, request: Request) -> Any:
         args = dict(request.query_params)  # once each and non-empty: common.check_query_string
-        return await blocking(request, answers.query_table, STORE, NAMES, self.name, args)
+        workspace = get_state(request).workspace
+        return await blocking(request, answers.query_table, STORE, NAMES, self.name, args, workspace)
 
 
 # What query_arguments and orbat.queries.to_term accept, no more and no less.
@@ -78,7 +76,7 @@ def openapi_parameter(param: Parameter) -> dict[str, Any]:
     }
 
 
-def add_query_route(query: NamedQuery) -> None:
+def add_query_route(router: APIRouter, query: NamedQuery) -> None:
     router.add_api_route(
         f"/queries/{query.name}",
         NamedQueryEndpoint(query.name),
@@ -93,12 +91,24 @@ def add_query_route(query: NamedQuery) -> None:
     )
 
 
-for _query in named_queries().values():
-    add_query_route(_query)
-
-
-@router.get("/queries/{name}", include_in_schema=False)
-async def unknown_query(name: Annotated[str, Path()]) -> Any:
-    """Named queries have their own routes above: any other name is unknown (404, with the known ones)."""
-    get_query(name)
+async def unknown_query(request: Request, name: Annotated[str, Path()]) -> Any:
+    """Named queries have their own routes: any other name is unknown (404, with the known ones)."""
+    get_query(name, get_state(request).workspace)
     raise ApiError(404, f"no named query {name!r}")
+
+
+def router(workspace: Workspace | None) -> APIRouter:
+    """The list, one route per named query of ``workspace``, and the 404 for any other name."""
+    queries = APIRouter(tags=["queries"])
+    queries.add_api_route(
+        "/queries",
+        list_queries,
+        methods=["GET"],
+        response_model=list[NamedQueryInfo],
+        summary="The named queries, with their parameters",
+        responses=error_responses(),
+    )
+    for query in named_queries(workspace).values():
+        add_query_route(queries, query)
+    queries.add_api_route("/queries/{name}", unknown_query, methods=["GET"], include_in_schema=False)
+    return queries
