@@ -197,9 +197,9 @@ BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, 
     ],
 )
 def test_any_bad_claims_file_gives_file_line_and_reason(
-    workspace: Path, content: bytes, line: int, reason: str
+    workspace: Workspace, content: bytes, line: int, reason: str
 ) -> None:
-    (workspace / "annotations" / "claims-test.yaml").write_bytes(content)
+    (workspace.root / "annotations" / "claims-test.yaml").write_bytes(content)
     with pytest.raises(AnnotationError) as caught:
         load(workspace)
     assert_located(caught.value)
@@ -224,7 +224,7 @@ def test_any_bad_claims_file_gives_file_line_and_reason(
     ],
 )
 def test_values_of_the_wrong_type_are_rejected_at_their_entry(
-    workspace: Path, change: tuple[str, str], reason: str
+    workspace: Workspace, change: tuple[str, str], reason: str
 ) -> None:
     write_claims(workspace, GOOD.replace(*change))
     with pytest.raises(AnnotationError) as caught:
@@ -247,8 +247,8 @@ def test_values_of_the_wrong_type_are_rejected_at_their_entry(
         ("- [x1]\n", "an entity must be a mapping"),
     ],
 )
-def test_any_bad_entities_file_gives_file_line_and_reason(workspace: Path, content: str, reason: str) -> None:
-    (workspace / "annotations" / "entities-extra.yaml").write_text(content, encoding="utf-8")
+def test_any_bad_entities_file_gives_file_line_and_reason(workspace: Workspace, content: str, reason: str) -> None:
+    (workspace.root / "annotations" / "entities-extra.yaml").write_text(content, encoding="utf-8")
     with pytest.raises(AnnotationError) as caught:
         load(workspace)
     assert_located(caught.value)
@@ -277,9 +277,9 @@ def block(key: str) -> str:
     ],
 )
 def test_any_bad_source_description_gives_file_line_and_reason(
-    workspace: Path, pattern: str, replacement: str, reason: str
+    workspace: Workspace, pattern: str, replacement: str, reason: str
 ) -> None:
-    (meta,) = (workspace / "sources").glob("*.yaml")
+    (meta,) = (workspace.root / "sources").glob("*.yaml")
     changed, found = re.subn(pattern, lambda _: replacement, meta.read_text(encoding="utf-8"), count=1)
     assert found == 1
     meta.write_text(changed, encoding="utf-8")
@@ -290,7 +290,7 @@ def test_any_bad_source_description_gives_file_line_and_reason(
 
 
 def test_a_source_text_that_is_not_utf8_gives_its_line(workspace: Path) -> None:
-    (text,) = (workspace / "sources").glob("*.txt")
+    (text,) = (workspace.root / "sources").glob("*.txt")
     text.write_bytes(b"first line\nsecond \xc3\x28 line\n")
     with pytest.raises(AnnotationError) as caught:
         load(workspace)
