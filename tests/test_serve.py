@@ -35,6 +35,7 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def env(checkout: Path) -> dict[str, str]:
     variables = {**os.environ, "PYTHONPATH": str(checkout), "COLUMNS": "200", "NO_COLOR": "1"}
+    variables["ORBAT_WORKSPACE"] = str(checkout / "kb")  # the copy's seed, which these tests break
     variables.pop("ORBAT_SPARQL_URL", None)
     return variables
 
