@@ -21,6 +21,7 @@ memory back within 20 % of its start a minute later. Exit status 1 when a target
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import sys
 import tempfile
@@ -36,6 +37,7 @@ import httpx
 from orbat.build import build
 from orbat.servers import free_port, running
 from orbat.store import EmbeddedStore
+from orbat.workspace import Workspace
 
 SERVE = Path(__file__).parent / "serve.py"
 CHEAP_SPARQL = "SELECT ?p ?o WHERE { <https://w3id.org/orbat/id/al-tanf> ?p ?o }"
@@ -79,43 +81,52 @@ class Tally:
     cheap_ms: list[float] = field(default_factory=list)
     cheap_failures: list[str] = field(default_factory=list)
     runaway: Counter[str] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def cheap_client(url: str, stop_at: float, think: float, tally: Tally, index: int) -> None:
-    with httpx.Client(base_url=url, timeout=30) as http:
-        turn = index
-        while time.monotonic() < stop_at:
-            start = time.perf_counter()
-            try:
-                response = http.get("/sparql", params={"query": CHEAP_SPARQL}) if turn % 2 else http.get(CHEAP_REST)
-                failure = "" if response.status_code == 200 else f"{response.status_code}: {response.text[:120]}"
-            except httpx.HTTPError as exc:
-                failure = f"{type(exc).__name__}: {exc}"
-            elapsed = (time.perf_counter() - start) * 1000
-            with tally.lock:
-                tally.cheap_ms.append(elapsed)
-                if failure:
-                    tally.cheap_failures.append(failure)
-            turn += 1
-            time.sleep(think)
+async def cheap_client(http: httpx.AsyncClient, stop_at: float, think: float, tally: Tally, index: int) -> None:
+    turn = index
+    while time.monotonic() < stop_at:
+        start = time.perf_counter()
+        try:
+            if turn % 2:
+                response = await http.get("/sparql", params={"query": CHEAP_SPARQL})
+            else:
+                response = await http.get(CHEAP_REST)
+            failure = "" if response.status_code == 200 else f"{response.status_code}: {response.text[:120]}"
+        except httpx.HTTPError as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+        tally.cheap_ms.append((time.perf_counter() - start) * 1000)
+        if failure:
+            tally.cheap_failures.append(failure)
+        turn += 1
+        await asyncio.sleep(think)
 
 
-def runaway_client(url: str, stop_at: float, tally: Tally) -> None:
-    with httpx.Client(base_url=url, timeout=60) as http:
-        while time.monotonic() < stop_at:
-            try:
-                response = http.get("/sparql", params={"query": RUNAWAY})
-                if response.status_code == 503 and "time limit" in response.json()["error"]["message"]:
-                    kind = "503 time limit"
-                elif response.status_code == 503:
-                    kind = "503 busy"
-                else:
-                    kind = f"{response.status_code}"
-            except httpx.HTTPError as exc:
-                kind = type(exc).__name__
-            with tally.lock:
-                tally.runaway[kind] += 1
+async def runaway_client(http: httpx.AsyncClient, stop_at: float, tally: Tally) -> None:
+    while time.monotonic() < stop_at:
+        try:
+            response = await http.get("/sparql", params={"query": RUNAWAY}, timeout=60)
+            if response.status_code == 503 and "time limit" in response.json()["error"]["message"]:
+                kind = "503 time limit"
+            elif response.status_code == 503:
+                kind = "503 busy"
+            else:
+                kind = f"{response.status_code}"
+        except httpx.HTTPError as exc:
+            kind = type(exc).__name__
+        tally.runaway[kind] += 1
+
+
+async def load(url: str, args: argparse.Namespace, tally: Tally) -> None:
+    """Every client a task on one event loop: the harness's own overhead stays small (threads in
+    one process would add their GIL waits to the latencies measured)."""
+    stop_at = time.monotonic() + args.seconds
+    limits = httpx.Limits(max_connections=args.cheap + args.runaway + 8)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
+        await asyncio.gather(
+            *(cheap_client(http, stop_at, args.think, tally, i) for i in range(args.cheap)),
+            *(runaway_client(http, stop_at, tally) for _ in range(args.runaway)),
+        )
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -135,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="orbat-soak-") as folder:
         store = EmbeddedStore(Path(folder) / "store")
         print("building the seed knowledge base ...", flush=True)
-        build(store, reason=False)
+        build(store, Workspace.example(), reason=False)
         store.flush()
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -148,22 +159,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 httpx.get(f"{url}/sparql", params={"query": CHEAP_SPARQL}, timeout=30)
             start_mb = memory_mb(server.pid)
             tally = Tally()
-            stop_at = time.monotonic() + args.seconds
-            threads = [
-                threading.Thread(target=cheap_client, args=(url, stop_at, args.think, tally, i))
-                for i in range(args.cheap)
-            ] + [threading.Thread(target=runaway_client, args=(url, stop_at, tally)) for _ in range(args.runaway)]
             print(
                 f"{args.cheap} cheap clients (think {args.think:g} s) + {args.runaway} runaway clients "
                 f"for {args.seconds:g} s, time limit {args.timeout:g} s ...",
                 flush=True,
             )
-            for thread in threads:
-                thread.start()
-            peak_mb = start_mb
-            while any(t.is_alive() for t in threads):
-                peak_mb = max(peak_mb, memory_mb(server.pid))
-                time.sleep(0.5)
+            peak = [start_mb]
+            sampling = threading.Event()
+
+            def sample() -> None:
+                while not sampling.wait(0.5):
+                    peak[0] = max(peak[0], memory_mb(server.pid))
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            asyncio.run(load(url, args, tally))
+            sampling.set()
+            sampler.join()
+            peak_mb = peak[0]
             end_mb = memory_mb(server.pid)
             time.sleep(args.settle)
             settled_mb = memory_mb(server.pid)
