@@ -22,6 +22,7 @@ received.", outside the shape of ``api.errors``. Here:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -169,5 +170,8 @@ class ServerConfig(uvicorn.Config):
 
 
 def serve(app: Any, settings: Settings, host: str, port: int) -> None:
-    """Serve ``app`` until interrupted (what ``orbat serve`` runs)."""
-    uvicorn.Server(ServerConfig(app, settings, host=host, port=port, log_level="info")).run()
+    """Serve ``app`` until interrupted (what ``orbat serve`` runs). uvicorn shuts down cleanly on
+    Ctrl-C (the app's lifespan stops the query workers), then raises the signal again for the
+    caller: an interrupted server is a normal end, not a traceback."""
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(ServerConfig(app, settings, host=host, port=port, log_level="info")).run()
