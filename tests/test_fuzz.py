@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sparql_support import assert_responsive, cheap_query
 
 from api.app import create_app
 from api.settings import Settings
@@ -57,8 +58,7 @@ def assert_no_server_error(status: int, body: str) -> None:
 
 
 def assert_still_up(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": CHEAP})
-    assert response.status_code == 200, response.text
+    assert_responsive(cheap_query(client))
 
 
 @schema.parametrize()

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sparql_support import PREFIXES, bearer, copy_of, error
+from sparql_support import PREFIXES, assert_responsive, bearer, copy_of, error
 
 from api.app import create_app
 from api.errors import ApiError
@@ -56,12 +56,8 @@ def runner_of(app: FastAPI) -> Any:
     return app.state.orbat.runner
 
 
-def cheap_answer_seconds(client: TestClient) -> float:
-    """Seconds a small query takes to answer 200 (asserted)."""
-    start = time.monotonic()
-    response = client.get("/sparql", params={"query": SMALL})
-    assert response.status_code == 200, response.text
-    return time.monotonic() - start
+def still_answers(client: TestClient) -> None:
+    assert_responsive(lambda: client.get("/sparql", params={"query": SMALL}))
 
 
 @pytest.fixture
@@ -83,7 +79,7 @@ def test_a_query_stuck_in_the_engine_is_stopped_at_its_deadline(app: FastAPI) ->
         # the worker was killed, not left running: nothing is busy any more
         assert runner.kills == 1
         assert runner.snapshot()["busy"] == 0 and runner.snapshot()["long"] == 0
-        assert cheap_answer_seconds(client) < 1.0
+        still_answers(client)
 
 
 def test_twelve_runaway_queries_at_once_do_not_stop_the_service(app: FastAPI) -> None:
@@ -94,7 +90,7 @@ def test_twelve_runaway_queries_at_once_do_not_stop_the_service(app: FastAPI) ->
         assert set(statuses) == {503}, statuses
         # every one of them was stopped: the capacity is all back
         assert runner_of(app).snapshot()["busy"] == 0 and runner_of(app).snapshot()["long"] == 0
-        assert cheap_answer_seconds(client) < 1.0
+        still_answers(client)
         assert client.get("/api/entities", params={"q": "tanf"}).status_code == 200
 
 
@@ -105,7 +101,7 @@ def test_long_queries_beyond_their_share_are_refused_busy(kb_on_disk: EmbeddedSt
         first, second = sorted(error(r, 503)["message"] for r in responses)
         assert "time limit of 2 s" in first  # one long query had the long lane to itself...
         assert "long-running queries are already being answered" in second  # ...the other was stopped
-        assert cheap_answer_seconds(client) < 1.0
+        still_answers(client)
 
 
 def test_a_crash_in_a_worker_answers_500_and_the_service_stays_up(app: FastAPI) -> None:
@@ -119,7 +115,7 @@ def test_a_crash_in_a_worker_answers_500_and_the_service_stays_up(app: FastAPI) 
             client.portal.call(crash)  # type: ignore[union-attr]
         assert raised.value.status == 500 and "SIGABRT" in raised.value.message
         assert runner.crashes == 1
-        assert cheap_answer_seconds(client) < 1.0
+        still_answers(client)
 
 
 def test_a_write_is_seen_by_every_worker(writable: tuple[TestClient, EmbeddedStore]) -> None:
