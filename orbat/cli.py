@@ -27,6 +27,7 @@ from orbat import answers, config
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.export import FORMATS, export_format, write
+from orbat.models import Answer
 from orbat.names import NameIndex
 from orbat.namespaces import graph_iri
 from orbat.queries import (
@@ -172,6 +173,16 @@ def _print_table(table: Table, fmt: str) -> None:
         raise QueryError(f"unknown output format {fmt!r} (table, json, csv)")
 
 
+def _print_answer(answer: Answer, fmt: str) -> None:
+    """An answer as the JSON the HTTP API returns for the same question, or as a table or CSV."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "table" and answer.caption():
+        out.print(answer.caption(), highlight=False)
+    _print_table(Table(*answer.table()), fmt)
+
+
 def _parse_params(params: list[str]) -> dict[str, str]:
     parsed = {}
     for item in params:
@@ -283,39 +294,7 @@ def near(
 ) -> None:
     """Who is positioned at or near a place, with the evidence."""
     triple_store = _reading_store(_workspace(ctx), store, sparql_url)
-    answer = answers.near(triple_store, NameIndex(triple_store), place, radius)
-    if fmt == "json":
-        out.print_json(json.dumps(answer, ensure_ascii=False))
-        return
-    rows = [
-        {
-            "actor": r["actor"]["label"],
-            "relation": r["relation"],
-            "location": r["location"]["label"],
-            "distance_km": r["distance_km"],
-            "claim": c["id"],
-            "quote": c["quote"],
-            "reported_by": c["reported_by_label"],
-            "reliability": c["reliability"],
-            "credibility": c["credibility"],
-            "hedged": c["hedged"],
-        }
-        for r in answer["results"]
-        for c in r["claims"]
-    ]
-    columns = [
-        "actor",
-        "relation",
-        "location",
-        "distance_km",
-        "claim",
-        "quote",
-        "reported_by",
-        "reliability",
-        "credibility",
-        "hedged",
-    ]
-    _print_table(Table(columns, rows), fmt)
+    _print_answer(answers.near(triple_store, NameIndex(triple_store), place, radius), fmt)
 
 
 @app.command()

@@ -118,7 +118,7 @@ def test_the_api_answers_what_the_cli_answers(
     api_client: TestClient, kb: EmbeddedStore, names: NameIndex, url: str, params: dict[str, Any], answer: Any
 ) -> None:
     """One code path: the HTTP answer is orbat.answers' (which the CLI prints), through JSON."""
-    assert get(api_client, url, **params) == json.loads(json.dumps(answer(kb, names)))
+    assert get(api_client, url, **params) == answer(kb, names).model_dump(mode="json")
 
 
 def test_near_radius_narrows(api_client: TestClient) -> None:
