@@ -235,9 +235,9 @@ _CLAIM_FILTERS = {"relation": "family", "source": "document", "object": "with_ob
 
 
 def claims(
-    store: TripleStore, names: NameIndex, filters: dict[str, str | None], limit: int = 50, offset: int = 0
+    store: TripleStore, names: NameIndex, filters: dict[str, str | bool | None], limit: int = 50, offset: int = 0
 ) -> ClaimsPage:
-    """Claims filtered by subject, relation, object, source, hedged, status; paged by claim.
+    """Claims filtered by subject, relation, object, source, hedged (a bool), status; paged by claim.
 
     Unknown relations and statuses are 400 (closed vocabularies); unknown subjects, objects and
     source documents are 404 with close names, as everywhere else.
@@ -254,7 +254,7 @@ def claims(
         if args["source"] not in document_ids:
             suggestions = _close(str(args["source"]), document_ids)
             raise QueryError(f"no source document {args['source']!r}", status=404, suggestions=suggestions)
-    query_args = {_CLAIM_FILTERS.get(k, k): str(v) for k, v in args.items()}
+    query_args = {_CLAIM_FILTERS.get(k, k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in args.items()}
     table: Table = execute(store, get_query("claims"), query_args, names)
     found = claims_of(table.rows, names)
     return ClaimsPage(total=len(found), limit=limit, offset=offset, claims=found[offset : offset + limit])

@@ -93,9 +93,10 @@ class Claim(BaseModel):
         "hedged",
     )
 
-    def row(self) -> Row:
-        """The claim as people read it: labels before ids, the value where there is no object."""
-        return {
+    def row(self, columns: tuple[str, ...] = COLUMNS) -> Row:
+        """The claim as people read it (``columns`` of ``COLUMNS``): labels before ids, the value
+        where there is no object, the basis where there is no quote."""
+        row: Row = {
             "claim": self.id,
             "subject": self.subject_label or self.subject,
             "relation": self.relation,
@@ -108,6 +109,12 @@ class Claim(BaseModel):
             "credibility": self.credibility,
             "hedged": self.hedged,
         }
+        return {column: row[column] for column in columns}
+
+
+def _without_parties(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A claim's columns where the row already says whom it is about (a member, a subunit)."""
+    return tuple(c for c in columns if c not in ("subject", "object"))
 
 
 class Coordinates(BaseModel):
@@ -140,6 +147,11 @@ class EntityDetail(Answer):
 
     def caption(self) -> str:
         parts = [f"{self.label} ({self.id}; {', '.join(self.kind)})"]
+        if self.description:
+            parts.append(self.description)
+        if self.coordinates:
+            at = self.coordinates
+            parts.append(f"at {at.lat}, {at.lon} (±{at.precision_km} km, background knowledge)")
         if self.aliases:
             parts.append(f"also: {'; '.join(self.aliases)}")
         for title, links in (
@@ -235,8 +247,9 @@ class Members(Answer):
         return f"members of {self.alliance.label} ({self.alliance.id}): {len(self.members)}"
 
     def table(self) -> tuple[list[str], list[Row]]:
-        return ["member", "stated_by_source", *Claim.COLUMNS], [
-            {"member": m.member.label, "stated_by_source": m.stated_by_source, **c.row()}
+        columns = _without_parties(Claim.COLUMNS)
+        return ["member", "stated_by_source", *columns], [
+            {"member": m.member.label, "stated_by_source": m.stated_by_source, **c.row(columns)}
             for m in self.members
             for c in m.claims
         ]
@@ -257,8 +270,9 @@ class Hierarchy(Answer):
         return f"under {self.unit.label} ({self.unit.id}): {len(self.subunits)} subunit(s)"
 
     def table(self) -> tuple[list[str], list[Row]]:
-        return ["unit", "echelon", "parent", *Claim.COLUMNS], [
-            {"unit": s.unit.label, "echelon": s.echelon, "parent": s.parent.label, **c.row()}
+        columns = _without_parties(Claim.COLUMNS)
+        return ["unit", "echelon", "parent", *columns], [
+            {"unit": s.unit.label, "echelon": s.echelon, "parent": s.parent.label, **c.row(columns)}
             for s in self.subunits
             for c in s.claims
         ]

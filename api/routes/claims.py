@@ -51,7 +51,7 @@ async def list_claims(
         "relation": relation,
         "object": object,
         "source": source,
-        "hedged": None if hedged is None else str(hedged).lower(),
+        "hedged": hedged,
         "status": status,
     }
     return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)
