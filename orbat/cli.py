@@ -1,10 +1,13 @@
-"""The ``orbat`` command line: init, build, validate, query, near, export, stats, serve.
+"""The ``orbat`` command line: init, build, validate, query, near, entity, members, hierarchy,
+claims, export, stats, serve.
 
 Every command calls the same functions as the HTTP API (orbat.answers, orbat.queries,
-orbat.export). Errors print one readable line on stderr and exit with status 1. The workspace
-(``--workspace``, ``$ORBAT_WORKSPACE``, else the default one) says which files are the knowledge
-base; commands that only read open the store read-only (they work while ``orbat serve`` runs)
-and never build: a missing or stale store is an error that says how to build it.
+orbat.export); an answer (orbat.models) prints as a table, as CSV, or with ``--json`` as the very
+JSON the API answers to the same question. Errors print one readable line on stderr and exit
+with status 1. The workspace (``--workspace``, ``$ORBAT_WORKSPACE``, else the default one) says
+which files are the knowledge base; commands that only read open the store read-only (they work
+while ``orbat serve`` runs) and never build: a missing or stale store is an error that says how
+to build it.
 """
 
 from __future__ import annotations
