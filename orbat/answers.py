@@ -54,7 +54,7 @@ from orbat.store.base import TripleStore
 from orbat.workspace import Workspace
 
 ORB = str(namespaces.ORB)
-Row = dict[str, Any]  # a query row: IRIs as strings, literals as Python values (orbat.queries.Table)
+QueryRow = dict[str, Any]  # a query row: IRIs as strings, literals as Python values (orbat.queries.Table)
 
 
 def short(iri: str | None) -> str | None:
@@ -110,7 +110,7 @@ def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50
     ]
 
 
-def _claim(row: Row, names: NameIndex) -> Claim:
+def _claim(row: QueryRow, names: NameIndex) -> Claim:
     """A claim from the first row of its group (the rows of a query name the claim's own subject
     and object ``subject`` and ``object``: see ``_parties``)."""
     return Claim(
@@ -137,13 +137,13 @@ def _claim(row: Row, names: NameIndex) -> Claim:
     )
 
 
-def _parties(row: Row, subject_key: str, object_key: str) -> Row:
+def _parties(row: QueryRow, subject_key: str, object_key: str) -> QueryRow:
     """A row with the claim's own subject and object under ``subject`` and ``object``, for queries
     that name them after their role (actor and location)."""
     return {**row, "subject": row[subject_key], "object": row[object_key]}
 
 
-def _oriented(row: Row, part: str, whole: str, inverse: str) -> Row:
+def _oriented(row: QueryRow, part: str, whole: str, inverse: str) -> QueryRow:
     """A row of a query that reads a link in both directions (memberOf / hasMember, partOf / hasPart),
     with the claim's own subject and object: a hasPart claim's subject is the whole, not the part."""
     if row.get("relation") == inverse:
@@ -151,12 +151,14 @@ def _oriented(row: Row, part: str, whole: str, inverse: str) -> Row:
     return _parties(row, part, whole)
 
 
-def claims_of(rows: list[Row], names: NameIndex) -> list[Claim]:
+def claims_of(rows: list[QueryRow], names: NameIndex) -> list[Claim]:
     """One claim per id in the order of the rows, its quotes gathered as evidence (the queries give
     one row per claim and quote)."""
     claims: dict[Any, Claim] = {}
     for row in rows:
-        claim = claims.setdefault(row["claim"], _claim(row, names))
+        claim = claims.get(row["claim"])
+        if claim is None:
+            claim = claims[row["claim"]] = _claim(row, names)
         if row.get("quote") is not None:
             evidence = Evidence(quote=str(row["quote"]), passage=short(row.get("passage")))
             if evidence not in claim.evidence:
@@ -164,10 +166,12 @@ def claims_of(rows: list[Row], names: NameIndex) -> list[Claim]:
     return list(claims.values())
 
 
-def grouped(rows: list[Row], key: Callable[[Row], Hashable], names: NameIndex) -> list[tuple[Row, list[Claim]]]:
+def grouped(
+    rows: list[QueryRow], key: Callable[[QueryRow], Hashable], names: NameIndex
+) -> list[tuple[QueryRow, list[Claim]]]:
     """Rows grouped by ``key`` in the order first seen: each group's first row (what the group is
     about: an actor at a location, a member, a subunit) and the claims of its rows."""
-    groups: dict[Hashable, list[Row]] = {}
+    groups: dict[Hashable, list[QueryRow]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)
     return [(group[0], claims_of(group, names)) for group in groups.values()]
@@ -296,7 +300,7 @@ def hierarchy(store: TripleStore, names: NameIndex, unit: str) -> Hierarchy:
     return Hierarchy(unit=Ref(id=match.id, label=match.label), subunits=subunits)
 
 
-def _document(row: Row) -> Document:
+def _document(row: QueryRow) -> Document:
     return Document(
         id=row["id"],
         iri=row["document"],
