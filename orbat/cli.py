@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from orbat import answers, config
 from orbat.annotations import AnnotationError
@@ -167,7 +168,7 @@ def _print_table(table: Table, fmt: str) -> None:
         rich_table = RichTable(*table.columns, show_lines=False)
         for row in table.rows:
             rich_table.add_row(
-                *("" if row[c] is None else str(answers.short(str(row[c])) or "") for c in table.columns)
+                *(Text("" if row[c] is None else str(answers.short(str(row[c])) or "")) for c in table.columns)
             )
         out.print(rich_table)
         err.print(f"[dim]{len(table.rows)} row(s)[/dim]")
@@ -187,7 +188,7 @@ def _print_answer(answer: Answer, fmt: str) -> None:
         sys.stdout.write(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
         return
     if fmt == "table" and answer.caption():
-        out.print(answer.caption(), highlight=False)
+        out.print(answer.caption(), highlight=False, markup=False)
     _print_table(Table(*answer.table()), fmt)
 
 

@@ -123,6 +123,13 @@ def test_query_file(kb_env: dict[str, str], tmp_path: Path) -> None:
     assert json.loads(result.stdout)["rows"][0]["n"] > 200
 
 
+def test_table_cells_are_printed_as_written(kb_env: dict[str, str], tmp_path: Path) -> None:
+    """A quote's "[sic]" or "[bold]" is text, not terminal markup."""
+    query = tmp_path / "brackets.rq"
+    query.write_text('SELECT ("[bold]as printed[/bold] [sic]" AS ?quote) WHERE {}')
+    assert "[bold]as printed[/bold] [sic]" in orbat("query", "--file", query, env=kb_env).stdout
+
+
 def test_table_output_and_queries_listing(kb_env: dict[str, str]) -> None:
     assert "Who is positioned at or near a place" in orbat("queries", env=kb_env).stdout
     table = orbat("query", "alliance-members", "-p", "alliance=R+6", env=kb_env)
