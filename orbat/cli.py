@@ -1,10 +1,13 @@
-"""The ``orbat`` command line: init, build, validate, query, near, export, stats, serve.
+"""The ``orbat`` command line: init, build, validate, query, near, entity, members, hierarchy,
+claims, export, stats, serve.
 
 Every command calls the same functions as the HTTP API (orbat.answers, orbat.queries,
-orbat.export). Errors print one readable line on stderr and exit with status 1. The workspace
-(``--workspace``, ``$ORBAT_WORKSPACE``, else the default one) says which files are the knowledge
-base; commands that only read open the store read-only (they work while ``orbat serve`` runs)
-and never build: a missing or stale store is an error that says how to build it.
+orbat.export); an answer (orbat.models) prints as a table, as CSV, or with ``--json`` as the very
+JSON the API answers to the same question. Errors print one readable line on stderr and exit
+with status 1. The workspace (``--workspace``, ``$ORBAT_WORKSPACE``, else the default one) says
+which files are the knowledge base; commands that only read open the store read-only (they work
+while ``orbat serve`` runs) and never build: a missing or stale store is an error that says how
+to build it.
 """
 
 from __future__ import annotations
@@ -22,18 +25,19 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from orbat import answers, config
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.export import FORMATS, export_format, write
+from orbat.models import Answer, QueryResult
 from orbat.names import NameIndex
 from orbat.namespaces import graph_iri
 from orbat.queries import (
     QueryError,
     Table,
     execute,
-    get_query,
     internal_query,
     named_queries,
     parse_header,
@@ -62,6 +66,7 @@ SparqlOption = Annotated[
     typer.Option("--sparql-url", help="Use a SPARQL 1.1 server (Oxigraph base URL) instead of the embedded store."),
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON the HTTP API answers (-f json).")]
 KNOWN_ERRORS = (
     AnnotationError,
     ValidationFailed,
@@ -73,6 +78,7 @@ KNOWN_ERRORS = (
     OSError,
 )
 F = TypeVar("F", bound=Callable[..., Any])
+Asking = Callable[[TripleStore, NameIndex], Answer]  # a question of orbat.answers, its arguments bound
 
 
 BUILD_ERRORS = (AnnotationError, ValidationFailed, ReasonerUnavailable, Inconsistent)  # the files do not build
@@ -154,9 +160,7 @@ def _build(store: TripleStore, path: Path | None, workspace: Workspace, reason: 
 
 
 def _print_table(table: Table, fmt: str) -> None:
-    if fmt == "json":
-        out.print_json(json.dumps({"columns": table.columns, "rows": table.rows}, ensure_ascii=False))
-    elif fmt == "csv":
+    if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=table.columns)
         writer.writeheader()
         writer.writerows(table.rows)
@@ -164,12 +168,34 @@ def _print_table(table: Table, fmt: str) -> None:
         rich_table = RichTable(*table.columns, show_lines=False)
         for row in table.rows:
             rich_table.add_row(
-                *("" if row[c] is None else str(answers.short(str(row[c])) or "") for c in table.columns)
+                *(Text("" if row[c] is None else str(answers.short(str(row[c])) or "")) for c in table.columns)
             )
         out.print(rich_table)
         err.print(f"[dim]{len(table.rows)} row(s)[/dim]")
     else:
         raise QueryError(f"unknown output format {fmt!r} (table, json, csv)")
+
+
+def _output(fmt: str, as_json: bool) -> str:
+    if as_json and fmt not in ("table", "json"):
+        raise QueryError(f"--json and --format {fmt} ask for two outputs: give one")
+    return "json" if as_json else fmt
+
+
+def _print_answer(answer: Answer, fmt: str) -> None:
+    """An answer as the JSON the HTTP API answers to the same question, or as a table or CSV."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "table" and answer.caption():
+        out.print(answer.caption(), highlight=False, markup=False)
+    _print_table(Table(*answer.table()), fmt)
+
+
+def _answer(ctx: typer.Context, store: Path | None, sparql_url: str | None, fmt: str, ask: Asking) -> None:
+    """Ask ``ask`` of the workspace's store (read-only) and print the answer."""
+    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
+    _print_answer(ask(triple_store, NameIndex(triple_store)), fmt)
 
 
 def _parse_params(params: list[str]) -> dict[str, str]:
@@ -235,10 +261,12 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Run a .rq file instead of a named query.")] = None,
     fmt: FormatOption = "table",
+    as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
     """Run a named query with parameters, or a SPARQL file."""
+    fmt = _output(fmt, as_json)
     workspace = _workspace(ctx)
     triple_store = _reading_store(workspace, store, sparql_url)
     names = NameIndex(triple_store)
@@ -248,15 +276,18 @@ def query(
             raise QueryError(f"no such query file: {file}")
         text = file.read_text(encoding="utf-8")
         if text.startswith("# name:"):  # a named-query file: its header declares the parameters
-            _print_table(execute(triple_store, parse_header(file), args, names, workspace=workspace), fmt)
+            header = parse_header(file)
+            result = execute(triple_store, header, args, names, workspace=workspace)
+            _print_answer(QueryResult(query=header.name, columns=result.columns, rows=result.rows), fmt)
         elif args:
             raise QueryError("parameters need a query file with a '# name:' / '# param:' header")
         else:
-            _print_table(table(triple_store.query(text)), fmt)
+            result = table(triple_store.query(text))
+            _print_answer(QueryResult(query=str(file), columns=result.columns, rows=result.rows), fmt)
         return
     if name is None:
         raise QueryError("give a query name or --file (see 'orbat queries')")
-    _print_table(execute(triple_store, get_query(name, workspace), args, names, workspace=workspace), fmt)
+    _print_answer(answers.query_table(triple_store, names, name, args, workspace), fmt)
 
 
 @app.command("queries")
@@ -278,44 +309,83 @@ def near(
     place: Annotated[str, typer.Argument(help="A place, as analysts type it (al tanf, At-Tanf).")],
     radius: Annotated[float, typer.Option("--radius", "-r", help="Radius in km (0-150).")] = 50.0,
     fmt: FormatOption = "table",
+    as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
-    """Who is positioned at or near a place, with the evidence."""
-    triple_store = _reading_store(_workspace(ctx), store, sparql_url)
-    answer = answers.near(triple_store, NameIndex(triple_store), place, radius)
-    if fmt == "json":
-        out.print_json(json.dumps(answer, ensure_ascii=False))
-        return
-    rows = [
-        {
-            "actor": r["actor"]["label"],
-            "relation": r["relation"],
-            "location": r["location"]["label"],
-            "distance_km": r["distance_km"],
-            "claim": c["id"],
-            "quote": c["quote"],
-            "reported_by": c["reported_by_label"],
-            "reliability": c["reliability"],
-            "credibility": c["credibility"],
-            "hedged": c["hedged"],
-        }
-        for r in answer["results"]
-        for c in r["claims"]
-    ]
-    columns = [
-        "actor",
-        "relation",
-        "location",
-        "distance_km",
-        "claim",
-        "quote",
-        "reported_by",
-        "reliability",
-        "credibility",
-        "hedged",
-    ]
-    _print_table(Table(columns, rows), fmt)
+    """Who is positioned at or near a place, with the evidence (as GET /api/near)."""
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.near(s, n, place, radius))
+
+
+@app.command()
+@readable_errors
+def entity(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="The entity id (al-tanf, hezbollah).")],
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """An entity: labels, kind, structure and every claim about it (as GET /api/entities/ID)."""
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id))
+
+
+@app.command()
+@readable_errors
+def members(
+    ctx: typer.Context,
+    alliance: Annotated[str, typer.Argument(help="The alliance: id, name or alias (R+6).")],
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Members of an alliance, with the claims that say so (as GET /api/alliances/ID/members)."""
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.members(s, n, alliance))
+
+
+@app.command()
+@readable_errors
+def hierarchy(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Argument(help="The unit: id, name or alias (31st Guards Air Assault Brigade).")],
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Every subunit under a unit, at any depth, with its claims (as GET /api/units/ID/hierarchy)."""
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.hierarchy(s, n, unit))
+
+
+@app.command()
+@readable_errors
+def claims(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Option(help="The subject: id, name or alias.")] = None,
+    relation: Annotated[str | None, typer.Option(help="An ontology relation; its sub-relations count.")] = None,
+    object: Annotated[str | None, typer.Option("--object", help="The object: id, name or alias.")] = None,
+    source: Annotated[str | None, typer.Option(help="A source document id.")] = None,
+    hedged: Annotated[bool | None, typer.Option("--hedged/--not-hedged", help="Only hedged or unhedged.")] = None,
+    status: Annotated[str | None, typer.Option(help="reported, assessed, inferred or background.")] = None,
+    limit: Annotated[int, typer.Option(help="Claims per page.")] = 50,
+    offset: Annotated[int, typer.Option(help="Claims to skip.")] = 0,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Claims, filtered and paged (as GET /api/claims)."""
+    filters = {
+        "subject": subject,
+        "relation": relation,
+        "object": object,
+        "source": source,
+        "hedged": hedged,
+        "status": status,
+    }
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.claims(s, n, filters, limit, offset))
 
 
 @app.command()

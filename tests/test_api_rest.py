@@ -7,13 +7,15 @@ entities, the claims, the quotes, the grading; exports are parsed back and check
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, get_args
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 
-from orbat import answers
+from orbat import answers, models
 from orbat.names import NameIndex
 from orbat.namespaces import ID, ORB
 from orbat.ontology import ontology_graph
@@ -118,7 +120,61 @@ def test_the_api_answers_what_the_cli_answers(
     api_client: TestClient, kb: EmbeddedStore, names: NameIndex, url: str, params: dict[str, Any], answer: Any
 ) -> None:
     """One code path: the HTTP answer is orbat.answers' (which the CLI prints), through JSON."""
-    assert get(api_client, url, **params) == json.loads(json.dumps(answer(kb, names)))
+    assert get(api_client, url, **params) == answer(kb, names).model_dump(mode="json")
+
+
+def claims_in(answer: Any) -> Iterator[dict[str, Any]]:
+    """Every claim of an answer, at any depth."""
+    if isinstance(answer, dict):
+        for key, value in answer.items():
+            if key == "claims":
+                yield from value
+            else:
+                yield from claims_in(value)
+    elif isinstance(answer, list):
+        for item in answer:
+            yield from claims_in(item)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/claims", {"limit": 500}),
+        ("/api/near", {"place": "al tanf", "radius_km": 150}),
+        ("/api/entities/hezbollah", {}),
+        ("/api/alliances/r-plus-6/members", {}),
+        ("/api/units/31st-guards-air-assault-brigade/hierarchy", {}),
+    ],
+)
+def test_every_claim_carries_the_labels_of_its_subject_and_object(
+    api_client: TestClient, names: NameIndex, url: str, params: dict[str, Any]
+) -> None:
+    claims = list(claims_in(get(api_client, url, **params)))
+    assert claims
+    for claim in claims:
+        subject = names.get(claim["subject"])
+        assert subject is not None and claim["subject_label"] == subject.label, claim["id"]
+        if claim["object"] is None:  # a quantity: the value stands where the object would
+            assert claim["object_label"] is None and claim["value"] is not None, claim["id"]
+        else:
+            found = names.get(claim["object"])
+            assert found is not None and claim["object_label"] == found.label, claim["id"]
+
+
+def test_the_answers_schemas_are_the_shared_models(api_client: TestClient) -> None:
+    """/openapi.json is generated from orbat.models, the shapes the CLI prints too; api.models holds
+    only what HTTP adds (the error shape, a named query's URL)."""
+    shared = {
+        name for name, value in vars(models).items() if isinstance(value, type) and value.__module__ == models.__name__
+    }
+    schemas = get(api_client, "/openapi.json")["components"]["schemas"]
+    assert {"Claim", "EntityDetail", "NearAnswer", "Members", "Hierarchy", "ClaimsPage", "QueryResult"} <= shared
+    http_only = {"ErrorResponse", "ErrorBody", "NamedQueryInfo", "Health", "StoreHealth"}
+    assert set(schemas) - shared == http_only
+    for route in api_client.app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/") and route.response_model is not None:
+            model = get_args(route.response_model)[0] if get_args(route.response_model) else route.response_model
+            assert model.__module__ == models.__name__ or model.__name__ in http_only, route.path
 
 
 def test_near_radius_narrows(api_client: TestClient) -> None:

@@ -8,15 +8,21 @@ test_api_live.py and test_install.py.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
+from api.app import create_app
 from orbat.cli import app
+from orbat.store import EmbeddedStore
 from orbat.workspace import Workspace
 
 
@@ -44,11 +50,63 @@ def one_line_error(run: Run) -> str:
 
 
 def test_near_as_json(kb_env: dict[str, str]) -> None:
-    result = orbat("near", "al tanf", "--radius", "30", "--format", "json", env=kb_env)
+    result = orbat("near", "al tanf", "--radius", "30", "--json", env=kb_env)
     answer = json.loads(result.stdout)
     assert answer["place"]["id"] == "al-tanf"
     actors = {r["actor"]["id"] for r in answer["results"]}
     assert "norwegian-soldiers-iraq" in actors
+
+
+# ------------------------------------------------- one shape: the CLI prints what the API answers
+
+QUESTIONS = [
+    (("entity", "al-tanf"), "/api/entities/al-tanf", {}),
+    (("entity", "hezbollah"), "/api/entities/hezbollah", {}),
+    (("near", "At-Tanf", "--radius", "30"), "/api/near", {"place": "At-Tanf", "radius_km": 30}),
+    (("near", "damascus", "--radius", "0"), "/api/near", {"place": "damascus", "radius_km": 0}),
+    (("members", "R+6"), "/api/alliances/R+6/members", {}),
+    (("hierarchy", "31st Guards Air Assault Brigade"), "/api/units/31st-guards-air-assault-brigade/hierarchy", {}),
+    (
+        ("claims", "--status", "assessed", "--limit", "20", "--offset", "5"),
+        "/api/claims",
+        {"status": "assessed", "limit": 20, "offset": 5},
+    ),
+    (("claims", "--subject", "Hizbullah", "--not-hedged"), "/api/claims", {"subject": "Hizbullah", "hedged": "false"}),
+    (("claims", "--relation", "supports", "--limit", "500"), "/api/claims", {"relation": "supports", "limit": 500}),
+    (("query", "alliance-members", "-p", "alliance=R+6"), "/api/queries/alliance-members", {"alliance": "R+6"}),
+]
+
+
+@pytest.fixture(scope="module")
+def served(kb_on_disk: EmbeddedStore) -> Iterator[TestClient]:
+    """The app over the same store folder the commands read, answering from worker processes (the
+    answers travel back pickled, as under ``orbat serve``)."""
+    with TestClient(create_app(kb_on_disk)) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("args", "url", "params"), QUESTIONS, ids=[" ".join(q[0][:2]) for q in QUESTIONS])
+def test_the_json_of_a_command_is_the_json_the_api_answers(
+    kb_env: dict[str, str], served: TestClient, args: tuple[str, ...], url: str, params: dict[str, object]
+) -> None:
+    response = served.get(url, params=params)
+    assert response.status_code == 200, response.text
+    printed = orbat(*args, "--json", env=kb_env).stdout
+    assert json.loads(printed) == response.json()
+    assert json.loads(orbat(*args, "--format", "json", env=kb_env).stdout) == response.json()
+
+
+def test_answers_as_tables_show_labels(kb_env: dict[str, str]) -> None:
+    members = orbat("members", "R+6", env=kb_env)
+    assert members.stdout.startswith("members of R+6 (r-plus-6):") and "Hezbollah" in members.stdout
+    entity = orbat("entity", "al-tanf", env=kb_env).stdout
+    assert entity.startswith("al-Tanf (al-tanf; BorderCrossing)") and "located in: Homs Governorate" in entity
+    rows = list(csv.DictReader(io.StringIO(orbat("claims", "--subject", "hezbollah", "-f", "csv", env=kb_env).stdout)))
+    assert rows and all(row["subject"] == "Hezbollah" for row in rows)  # the label, not the id
+    hierarchy = csv.DictReader(
+        io.StringIO(orbat("hierarchy", "31st-guards-air-assault-brigade", "-f", "csv", env=kb_env).stdout)
+    )
+    assert {row["parent"] for row in hierarchy} == {"31st Guards Air Assault Brigade"}
 
 
 def test_named_query_as_csv(kb_env: dict[str, str]) -> None:
@@ -63,6 +121,13 @@ def test_query_file(kb_env: dict[str, str], tmp_path: Path) -> None:
     query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/orbat/ontology#Claim> }")
     result = orbat("query", "--file", query, "-f", "json", env=kb_env)
     assert json.loads(result.stdout)["rows"][0]["n"] > 200
+
+
+def test_table_cells_are_printed_as_written(kb_env: dict[str, str], tmp_path: Path) -> None:
+    """A quote's "[sic]" or "[bold]" is text, not terminal markup."""
+    query = tmp_path / "brackets.rq"
+    query.write_text('SELECT ("[bold]as printed[/bold] [sic]" AS ?quote) WHERE {}')
+    assert "[bold]as printed[/bold] [sic]" in orbat("query", "--file", query, env=kb_env).stdout
 
 
 def test_table_output_and_queries_listing(kb_env: dict[str, str]) -> None:
@@ -104,6 +169,10 @@ def test_validate_needs_no_store(kb_env: dict[str, str], tmp_path: Path) -> None
         (("query", "--file", "/nonexistent.rq"), "no such query file"),
         (("export", "-f", "docx"), "unknown export format 'docx'"),
         (("export", "--graph", "nothing"), "no named graph"),
+        (("entity", "hezbolah"), "no entity with id 'hezbolah'"),
+        (("members", "Atlantis"), "no alliance named 'Atlantis'"),
+        (("claims", "--relation", "supportz"), "unknown relation 'supportz' (did you mean: supports?)"),
+        (("near", "al tanf", "--json", "-f", "csv"), "--json and --format csv ask for two outputs"),
     ],
 )
 def test_errors_are_one_readable_line_and_exit_1(kb_env: dict[str, str], args: tuple[str, ...], message: str) -> None:
@@ -111,7 +180,8 @@ def test_errors_are_one_readable_line_and_exit_1(kb_env: dict[str, str], args: t
 
 
 def test_help_on_every_command(kb_env: dict[str, str]) -> None:
-    for command in ("init", "build", "validate", "query", "queries", "near", "export", "stats", "serve"):
+    commands = ("init", "build", "validate", "query", "queries", "near", "entity", "members", "hierarchy", "claims")
+    for command in (*commands, "export", "stats", "serve"):
         result = orbat(command, "--help", env=kb_env)
         assert "Usage" in result.stdout and "--" in result.stdout, command
     assert "--workspace" in orbat("--help", env=kb_env).stdout

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
 from api.execution import NAMES, STORE
-from api.models import Members
 from api.routes.common import blocking, error_responses
 from orbat import answers
+from orbat.models import Members
 
 router = APIRouter(tags=["structure"])
 
 
 @router.get(
     "/alliances/{alliance_id}/members",
-    response_model=Members,
     summary="Members of an alliance or coalition, with the claims that say so",
     responses=error_responses(404, 422),
 )
 async def alliance_members(
     request: Request,
     alliance_id: Annotated[str, Path(description="The alliance: id, name or alias (r-plus-6, R+6).")],
-) -> Any:
+) -> Members:
     return await blocking(request, answers.members, STORE, NAMES, alliance_id)

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.models import ClaimsPage
 from api.routes.common import blocking, error_responses
 from orbat import answers, ontology
+from orbat.models import ClaimsPage
 
 router = APIRouter(tags=["claims"])
 
@@ -20,7 +20,6 @@ def _name(description: str) -> Any:
 
 @router.get(
     "/claims",
-    response_model=ClaimsPage,
     summary="Claims, filtered and paged",
     responses=error_responses(404, 422),
 )
@@ -46,13 +45,13 @@ async def list_claims(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Claims per page.")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
-) -> Any:
+) -> ClaimsPage:
     filters = {
         "subject": subject,
         "relation": relation,
         "object": object,
         "source": source,
-        "hedged": None if hedged is None else str(hedged).lower(),
+        "hedged": hedged,
         "status": status,
     }
     return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
 from api.execution import NAMES, STORE
-from api.models import EntityDetail, EntitySummary
 from api.routes.common import blocking, error_responses
 from orbat import answers, ontology
+from orbat.models import EntityDetail, EntitySummary
 
 router = APIRouter(tags=["entities"])
 
 
 @router.get(
     "/entities",
-    response_model=list[EntitySummary],
     summary="Search entities by label and alias",
     responses=error_responses(422),
 )
@@ -38,19 +37,18 @@ async def search_entities(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many entities.")] = 50,
-) -> Any:
+) -> list[EntitySummary]:
     """Exact matches of a label or alias first, then entities whose names contain the text."""
     return await blocking(request, answers.search, NAMES, q, kind, limit)
 
 
 @router.get(
     "/entities/{entity_id}",
-    response_model=EntityDetail,
     summary="An entity: labels, kind, coordinates, structure and every claim about it",
     responses=error_responses(404, 422),
 )
 async def get_entity(
     request: Request,
     entity_id: Annotated[str, Path(description="The entity id (al-tanf, hezbollah).")],
-) -> Any:
+) -> EntityDetail:
     return await blocking(request, answers.entity, STORE, NAMES, entity_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.models import NearAnswer
 from api.routes.common import blocking, error_responses, query_parameter
 from orbat import answers
+from orbat.models import NearAnswer
 
 router = APIRouter(tags=["near"])
 _PLACE = query_parameter("near", "place")
@@ -18,7 +18,6 @@ _RADIUS = query_parameter("near", "radius_km")  # the bounds are the query heade
 
 @router.get(
     "/near",
-    response_model=NearAnswer,
     summary="Who is positioned at or near a place",
     responses=error_responses(404, 422),
 )
@@ -29,7 +28,7 @@ async def near(
         float,
         Query(ge=_RADIUS.minimum, le=_RADIUS.maximum, allow_inf_nan=False, description=_RADIUS.description),
     ] = float(_RADIUS.default or 0),
-) -> Any:
+) -> NearAnswer:
     """Actors that sources place at, near, in or moving to the place (or a place inside it), and those
     reported at places within the radius; each with the claims, their quotes and grading."""
     return await blocking(request, answers.near, STORE, NAMES, place, radius_km)

@@ -15,19 +15,20 @@ from fastapi import APIRouter, Path, Request
 
 from api.errors import ApiError
 from api.execution import NAMES, STORE
-from api.models import NamedQueryInfo, QueryResult
+from api.models import NamedQueryInfo
 from api.routes.common import blocking, error_responses
 from api.state import get_state
 from orbat import answers, ontology
+from orbat.models import QueryResult
 from orbat.queries import NamedQuery, Parameter, get_query, named_queries
 from orbat.workspace import Workspace
 
 PREFIX = "/api/queries"
 
 
-async def list_queries(request: Request) -> Any:
+async def list_queries(request: Request) -> list[NamedQueryInfo]:
     catalogue = answers.query_catalogue(get_state(request).workspace)
-    return [{**item, "url": f"{PREFIX}/{item['name']}"} for item in catalogue]
+    return [NamedQueryInfo(**item.model_dump(), url=f"{PREFIX}/{item.name}") for item in catalogue]
 
 
 class NamedQueryEndpoint:
@@ -36,7 +37,7 @@ class NamedQueryEndpoint:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    async def __call__(self, request: Request) -> Any:
+    async def __call__(self, request: Request) -> QueryResult:
         args = dict(request.query_params)  # once each and non-empty: common.check_query_string
         workspace = get_state(request).workspace
         return await blocking(request, answers.query_table, STORE, NAMES, self.name, args, workspace)

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
 from api.execution import NAMES, STORE
-from api.models import Hierarchy
 from api.routes.common import blocking, error_responses
 from orbat import answers
+from orbat.models import Hierarchy
 
 router = APIRouter(tags=["structure"])
 
 
 @router.get(
     "/units/{unit_id}/hierarchy",
-    response_model=Hierarchy,
     summary="The hierarchy under a unit, at any depth",
     responses=error_responses(404, 422),
 )
 async def unit_hierarchy(
     request: Request,
     unit_id: Annotated[str, Path(description="The unit: id, name or alias (31st-guards-air-assault-brigade).")],
-) -> Any:
+) -> Hierarchy:
     return await blocking(request, answers.hierarchy, STORE, NAMES, unit_id)

@@ -1,0 +1,336 @@
+"""The answers' one shape: typed models of what orbat answers (entity, claim, near, members,
+hierarchy, sources, query tables).
+
+``orbat.answers`` returns them; the REST API declares them as its response models, so
+/openapi.json is generated from these classes and every answer is checked against them before it
+leaves; the CLI prints the same JSON (``orbat ... --json``) or the flat table of ``table()``; the
+web page reads the JSON. Every model that states a relation carries its claims, and every claim
+its evidence, its grading and the labels of its subject and object.
+
+Plain pydantic models with no logic beyond their flat view: they travel pickled from the API's
+worker processes (api.isolation), and they import nothing else of orbat.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+Scalar = str | int | float | bool | None
+Row = dict[str, Scalar]
+
+
+class Answer(BaseModel):
+    """An answer to one question. ``table()`` is its flat view for a terminal or CSV: one row per
+    claim (or per item), with labels where people read names."""
+
+    def caption(self) -> str:
+        """The lines above the table: what was asked and how much was found."""
+        return ""
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        """The columns and the rows."""
+        raise NotImplementedError
+
+
+class Ref(BaseModel):
+    id: str | None
+    label: str | None
+
+
+class EntityRef(Ref):
+    kind: list[str] = Field(description="Ontology classes (local names), e.g. MilitaryUnit.")
+
+
+class EntitySummary(BaseModel):
+    id: str
+    label: str
+    kind: list[str]
+    aliases: list[str]
+
+
+class Evidence(BaseModel):
+    quote: str = Field(description="The exact words of the source.")
+    passage: str | None = Field(description="The passage that holds the quote: DOCUMENT/PASSAGE.")
+
+
+class Claim(BaseModel):
+    """A statement by a source (or background knowledge) with its evidence and grading."""
+
+    id: str | None
+    subject: str | None
+    subject_label: str | None = Field(description="The subject's label, when the knowledge base has one.")
+    relation: str | None = Field(description="An ontology relation, e.g. positionedAt, memberOf.")
+    object: str | None
+    object_label: str | None = Field(description="The object's label, when the object is a labelled entity.")
+    value: Scalar = Field(description="The literal value of a quantity claim (hasStrength).")
+    status: str | None = Field(description="reported, assessed, inferred or background.")
+    quote: str | None = Field(description="The first quote; all of them are under evidence.")
+    passage: str | None
+    source: str | None = Field(description="The source document's id.")
+    reported_by: str | None = Field(description="The entity that asserts the claim.")
+    reported_by_label: str | None
+    date: str | None = Field(description="Report date, YYYY-MM-DD.")
+    hedged: bool | None = Field(description="The text signals doubt.")
+    reliability: str | None = Field(description="Admiralty source reliability A-F of the asserter.")
+    credibility: int | None = Field(description="Admiralty information credibility 1-6.")
+    basis: str | None = Field(description="Why a background claim is held.")
+    cites: str | None = Field(description="The source the asserter cites, if any.")
+    evidence: list[Evidence]
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "claim",
+        "subject",
+        "relation",
+        "object",
+        "status",
+        "quote",
+        "reported_by",
+        "date",
+        "reliability",
+        "credibility",
+        "hedged",
+    )
+
+    def row(self, columns: tuple[str, ...] = COLUMNS) -> Row:
+        """The claim as people read it (``columns`` of ``COLUMNS``): labels before ids, the value
+        where there is no object, the basis where there is no quote."""
+        row: Row = {
+            "claim": self.id,
+            "subject": self.subject_label or self.subject,
+            "relation": self.relation,
+            "object": self.object_label or self.object or self.value,
+            "status": self.status,
+            "quote": self.quote if self.quote is not None else self.basis,
+            "reported_by": self.reported_by_label or self.reported_by,
+            "date": self.date,
+            "reliability": self.reliability,
+            "credibility": self.credibility,
+            "hedged": self.hedged,
+        }
+        return {column: row[column] for column in columns}
+
+
+def _without_parties(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A claim's columns where the row already says whom it is about (a member, a subunit)."""
+    return tuple(c for c in columns if c not in ("subject", "object"))
+
+
+class Coordinates(BaseModel):
+    lat: float
+    lon: float
+    precision_km: float | None
+    wkt: str | None
+    status: str = Field(description="Coordinates are background knowledge.")
+
+
+class Link(Ref):
+    graph: str = Field(description="The named graph that holds the link: background, inferred or source/DOC.")
+
+
+class EntityDetail(Answer):
+    id: str
+    iri: str
+    label: str
+    kind: list[str]
+    aliases: list[str]
+    description: str | None
+    echelon: str | None
+    reliability: str | None
+    coordinates: Coordinates | None
+    parents: list[Link]
+    subunits: list[Link]
+    alliances: list[Link]
+    located_in: list[Link]
+    claims: list[Claim] = Field(description="Every claim in which the entity is subject or object.")
+
+    def caption(self) -> str:
+        parts = [f"{self.label} ({self.id}; {', '.join(self.kind)})"]
+        if self.description:
+            parts.append(self.description)
+        if self.coordinates:
+            at = self.coordinates
+            parts.append(f"at {at.lat}, {at.lon} (±{at.precision_km} km, background knowledge)")
+        if self.aliases:
+            parts.append(f"also: {'; '.join(self.aliases)}")
+        for title, links in (
+            ("part of", self.parents),
+            ("subunits", self.subunits),
+            ("alliances", self.alliances),
+            ("located in", self.located_in),
+        ):
+            if links:
+                parts.append(f"{title}: {', '.join(sorted({link.label or str(link.id) for link in links}))}")
+        parts.append(f"{len(self.claims)} claim(s)")
+        return "\n".join(parts)
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        return list(Claim.COLUMNS), [claim.row() for claim in self.claims]
+
+
+class NearResult(BaseModel):
+    actor: EntityRef
+    location: Ref
+    distance_km: float
+    how: str = Field(description="named (the place or a place inside it) or coordinates (within the radius).")
+    relation: str | None
+    claims: list[Claim]
+
+
+class NearAnswer(Answer):
+    place: Ref
+    radius_km: float
+    results: list[NearResult]
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "actor",
+        "relation",
+        "location",
+        "distance_km",
+        "claim",
+        "quote",
+        "reported_by",
+        "reliability",
+        "credibility",
+        "hedged",
+    )
+
+    def caption(self) -> str:
+        return f"near {self.place.label} ({self.place.id}), {self.radius_km:g} km: {len(self.results)} result(s)"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        return list(self.COLUMNS), [
+            {
+                "actor": r.actor.label,
+                "relation": r.relation,
+                "location": r.location.label,
+                "distance_km": r.distance_km,
+                "claim": c.id,
+                "quote": c.quote,
+                "reported_by": c.reported_by_label,
+                "reliability": c.reliability,
+                "credibility": c.credibility,
+                "hedged": c.hedged,
+            }
+            for r in self.results
+            for c in r.claims
+        ]
+
+
+class ClaimsPage(Answer):
+    total: int = Field(description="Claims matching the filters, before paging.")
+    limit: int
+    offset: int
+    claims: list[Claim]
+
+    def caption(self) -> str:
+        shown = f"{self.offset + 1}-{self.offset + len(self.claims)}" if self.claims else "none"
+        return f"claims {shown} of {self.total}"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        return list(Claim.COLUMNS), [claim.row() for claim in self.claims]
+
+
+class Member(BaseModel):
+    member: EntityRef
+    claims: list[Claim]
+    stated_by_source: bool = Field(description="A source states the membership (reported or assessed).")
+    background_only: bool = Field(description="Only background knowledge says so.")
+
+
+class Members(Answer):
+    alliance: Ref
+    members: list[Member]
+
+    def caption(self) -> str:
+        return f"members of {self.alliance.label} ({self.alliance.id}): {len(self.members)}"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        columns = _without_parties(Claim.COLUMNS)
+        return ["member", "stated_by_source", *columns], [
+            {"member": m.member.label, "stated_by_source": m.stated_by_source, **c.row(columns)}
+            for m in self.members
+            for c in m.claims
+        ]
+
+
+class Subunit(BaseModel):
+    unit: EntityRef
+    echelon: str | None
+    parent: Ref
+    claims: list[Claim]
+
+
+class Hierarchy(Answer):
+    unit: Ref
+    subunits: list[Subunit]
+
+    def caption(self) -> str:
+        return f"under {self.unit.label} ({self.unit.id}): {len(self.subunits)} subunit(s)"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        columns = _without_parties(Claim.COLUMNS)
+        return ["unit", "echelon", "parent", *columns], [
+            {"unit": s.unit.label, "echelon": s.echelon, "parent": s.parent.label, **c.row(columns)}
+            for s in self.subunits
+            for c in s.claims
+        ]
+
+
+class Document(BaseModel):
+    id: str
+    iri: str
+    title: str
+    publisher: Ref
+    author: Ref
+    date: str
+    date_basis: str | None
+    file: str | None
+    passage_count: int
+    claim_count: int = Field(description="Claims with a quote in the document.")
+
+
+class Passage(BaseModel):
+    id: str | None = Field(description="DOCUMENT/PASSAGE, as in a claim's passage.")
+    identifier: str
+    kind: str
+    ordinal: int = Field(description="Position in the document; the printed number for comments.")
+    author_as_printed: str
+    author: Ref | None
+    start: int = Field(description="Offset of the first character in the document text.")
+    end: int = Field(description="Offset after the last character.")
+    text: str
+    claim_count: int
+
+
+class DocumentDetail(Document):
+    passages: list[Passage]
+
+
+class QueryParameter(BaseModel):
+    name: str
+    type: str = Field(description="entity, document, relation, string, integer, decimal, boolean or date.")
+    required: bool
+    default: str | None
+    description: str
+    minimum: float | None
+    maximum: float | None
+
+
+class QueryDescription(BaseModel):
+    """A named query as its header declares it."""
+
+    name: str
+    title: str
+    description: str
+    parameters: list[QueryParameter]
+
+
+class QueryResult(Answer):
+    query: str = Field(description="The named query (for the CLI's query files: the file).")
+    columns: list[str]
+    rows: list[Row] = Field(description="IRIs as strings, literals as JSON values.")
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        return self.columns, self.rows
