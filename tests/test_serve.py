@@ -18,6 +18,7 @@ import httpx
 import pytest
 from raw_http import exchange
 
+from orbat import config
 from orbat.servers import free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +46,12 @@ def orbat(*args: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built_then_broken(checkout: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from the good files; then a claims file is broken (``claims: 5``)."""
+def built_then_broken(checkout: Path, kb_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the good files (a copy of the session's build, with its report); then a
+    claims file is broken (``claims: 5``), so the store is stale and cannot be rebuilt."""
     store = tmp_path_factory.mktemp("stale") / "store"
-    command = orbat("build", "--store", str(store))
-    subprocess.run(command, cwd=checkout, env=env(checkout), check=True, capture_output=True, timeout=300)
+    shutil.copytree(kb_folder, store)
+    shutil.copy(config.report_path(kb_folder), config.report_path(store))
     (checkout / "kb" / "annotations" / BROKEN[0]).write_text(BROKEN[1], encoding="utf-8")
     return store
 

@@ -230,7 +230,7 @@ def test_small_queries_stay_answered_while_slow_ones_run(
 
     with serve(kb, tmp_path) as url:
         small_queries(url, clients=2, seconds=0.5)  # warm up
-        baseline, baseline_failures = small_queries(url, clients=8, seconds=1.5)
+        baseline, baseline_failures = small_queries(url, clients=8, seconds=1.0)
         slow_threads = [
             threading.Thread(target=slow, args=(url, name, query))
             for name, query in (("blocking-1", BLOCKING), ("blocking-2", BLOCKING), ("streaming", STREAMING))
@@ -238,7 +238,7 @@ def test_small_queries_stay_answered_while_slow_ones_run(
         for thread in slow_threads:
             thread.start()
             time.sleep(0.02)
-        during, failures = small_queries(url, clients=8, seconds=2.5)
+        during, failures = small_queries(url, clients=8, seconds=1.5)
         for thread in slow_threads:
             thread.join()
 
