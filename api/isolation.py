@@ -7,8 +7,9 @@ disk, every read runs in a worker process that opens the store read-only (``Stor
 - **Deadline**: the parent waits for the answer until the request's deadline, then kills the
   worker (SIGKILL) and answers the time-limit 503. The capacity comes back at once: a fresh
   worker is forked from the forkserver (~15 ms) and opens the store (~20 ms on the seed).
-- **Crash**: a worker that dies mid-job (a segfault in the engine, the kernel's OOM killer) answers
-  that request with a 500 in the error shape; the service stays up and replaces the worker.
+- **Crash**: a worker that dies mid-job (a segfault in the engine, an allocation past its memory
+  limit, ``settings.worker_memory_mb``) answers that request with a 500 in the error shape; the
+  service stays up and replaces the worker.
 - **Cheap work first**: ``settings.query_workers`` workers serve jobs as they come. A job still
   running after ``settings.long_query_s`` is *long*: its worker is niced to the lowest CPU priority
   and leaves the cheap lane, so a new worker can take the next cheap request, and the CPU goes to
@@ -32,6 +33,7 @@ import copyreg
 import multiprocessing
 import os
 import pickle
+import resource
 import signal
 import threading
 import time
@@ -154,9 +156,16 @@ def _send(conn: Connection, outcome: tuple[str, Any]) -> None:
     conn.send_bytes(payload)
 
 
-def worker_main(conn: Connection, path: str, version: int) -> None:
-    """Serve jobs from ``conn`` until it closes: ``(version, job)`` in, ``("ok"|"error", value)`` out."""
+def worker_main(conn: Connection, path: str, version: int, memory_mb: int) -> None:
+    """Serve jobs from ``conn`` until it closes: ``(version, job)`` in, ``("ok"|"error", value)`` out.
+
+    ``memory_mb`` bounds the worker's address space: a query that would take more fails inside the
+    engine (which aborts the worker: that request gets the 500) instead of the whole machine's
+    memory, and the server's with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops its workers
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         view: _View | None = _View(path, version)
     except StoreError:
@@ -208,8 +217,9 @@ class _Worker:
 class ProcessRunner:
     """A pool of worker processes over one on-disk store (see the module docstring)."""
 
-    def __init__(self, path: Path, *, workers: int, max_long: int, long_after_s: float) -> None:
+    def __init__(self, path: Path, *, workers: int, max_long: int, long_after_s: float, memory_mb: int = 0) -> None:
         self.path = str(path)
+        self.memory_mb = memory_mb
         self.workers = max(workers, 1)
         self.max_long = max(max_long, 0)
         self.long_after_s = long_after_s
@@ -282,10 +292,11 @@ class ProcessRunner:
             except (EOFError, OSError) as exc:
                 with self._lock:
                     self.crashes += 1
+                limit = f", or ran out of its {self.memory_mb} MB (ORBAT_WORKER_MEMORY_MB)" if self.memory_mb else ""
                 raise ApiError(
                     500,
                     f"the query engine failed while answering this request (its worker process "
-                    f"{worker.stopped_by()}); the service is still up",
+                    f"{worker.stopped_by()}{limit}); the service is still up",
                 ) from exc
             healthy = True
         finally:
@@ -352,7 +363,7 @@ class ProcessRunner:
         context = _forkserver()
         parent, child = context.Pipe()
         process = context.Process(
-            target=worker_main, args=(child, self.path, self.version), name="orbat-query", daemon=True
+            target=worker_main, args=(child, self.path, self.version, self.memory_mb), name="orbat-query", daemon=True
         )
         process.start()
         child.close()

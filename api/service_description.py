@@ -70,6 +70,7 @@ LIMIT_TERMS = (
         "max_long_queries",
         "Queries running longer than longQuerySeconds at once, at the lowest CPU priority; past that, 503 busy.",
     ),
+    ("workerMemoryMB", "worker_memory_mb", "A query worker's address space in MB; past it, that query fails (500)."),
     ("longQuerySeconds", "long_query_s", "After this many seconds a query yields the CPU to short ones."),
     ("headerTimeout", "header_timeout_s", "Seconds a request head may take to arrive (408 past it)."),
     ("keepAliveTimeout", "keep_alive_timeout_s", "Seconds an idle keep-alive connection stays open."),

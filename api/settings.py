@@ -69,6 +69,7 @@ class Settings:
     max_long_queries: int = 8  # processes only: queries running longer than long_query_s at once (api.isolation)
     long_query_s: float = 0.25  # processes only: after this a query yields the CPU to cheap ones
     isolate_queries: bool = True  # reads of an on-disk embedded store run in worker processes
+    worker_memory_mb: int = 4096  # processes only: a worker's address space (0: no limit)
     header_timeout_s: float = 10.0  # a request head must be complete this long after it starts (api.server)
     keep_alive_timeout_s: float = 5.0  # an idle keep-alive connection is closed after this
     max_url_bytes: int = 65_536  # longer request targets get 414 (long SPARQL queries go in a POST body)
@@ -91,7 +92,7 @@ class Settings:
     def from_env(cls, public_url: str | None = None) -> Settings:
         """ORBAT_QUERY_TIMEOUT, ORBAT_MAX_RESULTS, ORBAT_ENABLE_UPDATE + ORBAT_UPDATE_TOKEN,
         ORBAT_ALLOW_SERVICE, ORBAT_ALLOW_REMOTE_LOAD, ORBAT_QUERY_WORKERS, ORBAT_MAX_OVERDUE_QUERIES,
-        ORBAT_MAX_LONG_QUERIES, ORBAT_LONG_QUERY_S, ORBAT_ISOLATE_QUERIES (default on),
+        ORBAT_MAX_LONG_QUERIES, ORBAT_LONG_QUERY_S, ORBAT_ISOLATE_QUERIES (default on), ORBAT_WORKER_MEMORY_MB,
         ORBAT_HEADER_TIMEOUT, ORBAT_KEEP_ALIVE_TIMEOUT, ORBAT_MAX_URL_BYTES, ORBAT_MAX_HEADER_BYTES,
         ORBAT_PUBLIC_URL (else ``public_url``, e.g. from ``orbat serve --host --port``), ORBAT_MAX_QUERY_BYTES,
         ORBAT_MAX_UPDATE_BYTES, ORBAT_MAX_QUERY_DEPTH, ORBAT_MAX_QUERY_BRANCHES, ORBAT_MAX_QUERY_OPERATORS,
@@ -115,6 +116,7 @@ class Settings:
             max_long_queries=int(_number("ORBAT_MAX_LONG_QUERIES", cls.max_long_queries, minimum=0)),
             long_query_s=_number("ORBAT_LONG_QUERY_S", cls.long_query_s, integer=False, minimum=0.001),
             isolate_queries=_flag("ORBAT_ISOLATE_QUERIES") if "ORBAT_ISOLATE_QUERIES" in os.environ else True,
+            worker_memory_mb=int(_number("ORBAT_WORKER_MEMORY_MB", cls.worker_memory_mb, minimum=0)),
             header_timeout_s=_number("ORBAT_HEADER_TIMEOUT", cls.header_timeout_s, integer=False, minimum=0.001),
             keep_alive_timeout_s=_number(
                 "ORBAT_KEEP_ALIVE_TIMEOUT", cls.keep_alive_timeout_s, integer=False, minimum=0.001

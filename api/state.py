@@ -55,6 +55,7 @@ class ServiceState:
                 workers=settings.query_workers,
                 max_long=settings.max_long_queries,
                 long_after_s=settings.long_query_s,
+                memory_mb=settings.worker_memory_mb,
             )
         return ThreadRunner(self.provide, settings.query_workers, settings.max_overdue_queries)
 

@@ -118,6 +118,18 @@ def test_a_crash_in_a_worker_answers_500_and_the_service_stays_up(app: FastAPI) 
         still_answers(client)
 
 
+@pytest.mark.slow
+def test_a_query_past_its_memory_limit_fails_alone(kb_on_disk: EmbeddedStore) -> None:
+    """A query that would take all the memory fails in its worker (an address-space limit), not the
+    machine: that request gets the 500, the next one is answered."""
+    hog = "SELECT (GROUP_CONCAT(STR(?o)) AS ?x) WHERE { ?a ?b ?c . ?d ?e ?o }"
+    settings = Settings(query_timeout_s=30.0, worker_memory_mb=600)
+    with TestClient(create_app(kb_on_disk, settings)) as client:
+        body = error(client.get("/sparql", params={"query": hog}), 500)
+        assert "ORBAT_WORKER_MEMORY_MB" in body["message"] and "still up" in body["message"]
+        still_answers(client)
+
+
 def test_a_write_is_seen_by_every_worker(writable: tuple[TestClient, EmbeddedStore]) -> None:
     client, _ = writable
     count = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:new> { ?s ?p ?o } }"
