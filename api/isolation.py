@@ -283,7 +283,12 @@ class ProcessRunner:
     def _execute(self, worker: _Worker, job: Job, deadline: Deadline, abandon: bool) -> Any:
         healthy = False
         try:
-            worker.conn.send((self.version, job))
+            try:
+                worker.conn.send((self.version, job))
+            except (BrokenPipeError, ConnectionResetError) as exc:  # it died idle (killed from outside)
+                raise ApiError(
+                    503, "a query worker stopped before it took this request; retry", None, {"Retry-After": "1"}
+                ) from exc
             if not self._wait(worker, deadline, abandon):
                 self._stop(worker)
                 raise timeout_error(deadline.limit_s)
