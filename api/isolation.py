@@ -37,6 +37,7 @@ import resource
 import signal
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -46,7 +47,7 @@ from typing import Any
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from api.errors import ApiError
-from api.execution import ADMISSION_POLL_S, Deadline, Job, QueryTimeout, Resource, busy_error, timeout_error
+from api.execution import Deadline, Job, QueryTimeout, Resource, busy_error, timeout_error
 from orbat.store import EmbeddedStore, StoreError
 
 LOWEST_PRIORITY = 19
@@ -228,7 +229,7 @@ class ProcessRunner:
         self._cheap = 0  # jobs admitted and not (yet) long
         self._long = 0
         self._starting = 0  # workers being forked
-        self._waiting = 0  # requests waiting for an idle worker
+        self._queue: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()  # FIFO
         self._closed = False
         self._reaper: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -249,34 +250,63 @@ class ProcessRunner:
         return await loop.run_in_executor(self._waiters, self._execute, worker, job, deadline, abandon)
 
     async def _admit(self, deadline: Deadline) -> _Worker:
-        """A cheap-lane slot and an idle worker. Workers are forked in the background, never on a
-        request's path: a request takes whichever comes first, a forked one or one that finished
-        its job (a few ms), instead of waiting for a fork of its own."""
-        waiting = False
-        try:
-            while True:
-                with self._lock:
-                    if self._closed:
-                        raise ApiError(503, "the server is shutting down")
-                    if self._cheap < self.workers and self._idle:
-                        self._cheap += 1
-                        worker = self._idle.pop()
-                        low = len(self._idle) < SPARES
-                        break
-                    if not waiting:
-                        waiting = True
-                        self._waiting += 1
-                self._want_spare()
-                if deadline.remaining() <= 0:
-                    raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", self.snapshot())
-                await asyncio.sleep(ADMISSION_POLL_S)
-        finally:
-            if waiting:
-                with self._lock:
-                    self._waiting -= 1
+        """A cheap-lane slot and an idle worker, first come first served. Workers are forked in the
+        background, never on a request's path: a waiting request is handed whichever comes first,
+        a forked worker or one that finished its job (a few ms), by ``_dispatch``; no polling."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._closed:
+                raise ApiError(503, "the server is shutting down")
+            if self._cheap < self.workers and self._idle and not self._queue:
+                self._cheap += 1
+                worker = self._idle.pop()
+                low = len(self._idle) < SPARES
+                waiter = None
+            else:
+                waiter = loop.create_future()
+                self._queue.append((loop, waiter))
+                low = True
         if low:
             self._want_spare()
-        return worker
+        if waiter is None:
+            return worker
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), max(deadline.remaining(), 0.0))
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            with self._lock:
+                queued = (loop, waiter) in self._queue
+                if queued:
+                    self._queue.remove((loop, waiter))
+            if not queued:  # handed a worker meanwhile: give it back for the next request
+                waiter.add_done_callback(lambda done: None if done.cancelled() else self._give_back(done.result()))
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise busy_error(f"no query worker became free within {deadline.limit_s:g} s", self.snapshot()) from None
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to the oldest waiting requests (call with the lock held)."""
+        while self._queue and self._idle and self._cheap < self.workers:
+            loop, waiter = self._queue.popleft()
+            self._cheap += 1
+            worker = self._idle.pop()
+            loop.call_soon_threadsafe(self._deliver, waiter, worker)
+
+    def _deliver(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if waiter.done():  # failed by close() meanwhile
+            self._give_back(worker)
+        else:
+            waiter.set_result(worker)
+
+    def _give_back(self, worker: _Worker) -> None:
+        """A worker handed to a request that no longer wants it: idle again, for the next one."""
+        with self._lock:
+            self._cheap -= 1
+            if self._closed:
+                worker.kill()
+                return
+            worker.idle_since = time.monotonic()
+            self._idle.append(worker)
+            self._dispatch()
 
     # -- one job, in a waiter thread ------------------------------------------------------------
 
@@ -332,6 +362,7 @@ class ProcessRunner:
                 worker.long = True
                 self._cheap -= 1
                 self._long += 1
+                self._dispatch()
         if over and abandon:
             self._stop(worker)
             raise busy_error(
@@ -358,6 +389,7 @@ class ProcessRunner:
             if keep:
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
+            self._dispatch()
             low = not self._closed and len(self._idle) < SPARES
         if not keep:
             worker.kill()
@@ -396,7 +428,7 @@ class ProcessRunner:
         while True:
             with self._lock:
                 ready = len(self._idle) + self._starting
-                wanted = SPARES + self._waiting
+                wanted = SPARES + len(self._queue)
                 if self._closed or ready >= wanted or self._cheap + ready >= self.workers + SPARES:
                     return
                 self._starting += 1
@@ -409,6 +441,7 @@ class ProcessRunner:
                 if not self._closed:
                     worker.idle_since = time.monotonic()
                     self._idle.append(worker)
+                    self._dispatch()
                     continue
             worker.kill()
             return
@@ -468,9 +501,17 @@ class ProcessRunner:
             return self._snapshot()
 
     def close(self) -> None:
-        """Stop the idle workers now and the busy ones when their job ends."""
+        """Stop the idle workers now and the busy ones when their job ends; waiting requests get 503."""
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+            queue, self._queue = self._queue, deque()
         for worker in idle:
             worker.kill()
+        for loop, waiter in queue:
+            loop.call_soon_threadsafe(_fail, waiter, ApiError(503, "the server is shutting down"))
+
+
+def _fail(waiter: asyncio.Future[Any], error: Exception) -> None:
+    if not waiter.done():
+        waiter.set_exception(error)
