@@ -7,6 +7,7 @@ built without the reasoner (the rules here are SPARQL over the claims)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from orbat.checks import run_checks
 from orbat.cli import app
 from orbat.names import NameIndex
 from orbat.namespaces import CLAIM, ID, MODALITY, ORB
-from orbat.queries import run
+from orbat.queries import named_queries, run
 from orbat.store import EmbeddedStore
 from orbat.workspace import Workspace
 
@@ -260,3 +261,43 @@ def test_claim_nodes_carry_originator_and_links(store: EmbeddedStore) -> None:
     assert repost.startswith(str(CLAIM))
     (origin,) = store.query(f"SELECT ?o WHERE {{ <{repost}> <{ORB.originator}> ?o }}")
     assert local(origin["o"].value) == "commenter-z"  # its own originator; its line is wire A's
+
+
+def test_every_query_that_returns_claims_takes_as_of_and_valid_at() -> None:
+    claim_queries = [q for q in named_queries().values() if re.search(r"^SELECT\b[^{]*\?claim\b", q.sparql, re.M)]
+    assert len(claim_queries) >= 12
+    for query in claim_queries:
+        params = {p.name: p for p in query.parameters}
+        assert params["as_of"].type == params["valid_at"].type == "date", query.name
+        assert not params["as_of"].required and not params["valid_at"].required
+
+
+# ---------------------------------------------------------------- the seed, as a careful reader reads it
+
+
+def test_the_seed_scenario_is_no_fact(kb: EmbeddedStore) -> None:
+    besieges = f"ASK {{ <{ID['r-plus-6']}> <{ORB.besieges}> <{ID['al-tanf']}> }}"
+    assert not bool(kb.query(besieges))  # c10's scenario; no graph, inferred included, states it
+
+
+def test_the_seed_contradictions(kb: EmbeddedStore) -> None:
+    found = {
+        (r["kind"], local(r["claim"]).split("-")[0], local(r["other"]).split("-")[0])  # type: ignore[union-attr]
+        for r in run(kb, "contradictions", {}, NameIndex(kb)).rows
+    }
+    assert {("denial", "c10", "c19"), ("disputes", "c19", "c10"), ("disputes", "c41", "post")} <= found
+    assert {("disputes", "c02", "post"), ("disputes", "c28", "post")} <= found
+
+
+@pytest.mark.parametrize(
+    ("subject", "relation", "obj", "lines"),
+    [
+        ("operation-lavender", "targets", "deir-ez-zor", 1),  # c03's question, c11's "Yes it is."
+        ("norwegian-soldiers-iraq", "presentIn", "syria", 1),  # the post; c06 reacts to it
+        ("r-plus-6", "advancingToward", "al-tanf", 3),
+    ],
+)
+def test_seed_corroboration_counts_lines(kb: EmbeddedStore, subject: str, relation: str, obj: str, lines: int) -> None:
+    args = {"subject": subject, "relation": relation, "object": obj}
+    found = run(kb, "corroboration", args, NameIndex(kb)).rows
+    assert found and {r["lines"] for r in found} == {lines}
