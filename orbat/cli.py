@@ -163,10 +163,14 @@ def _print_table(table: Table, fmt: str) -> None:
         writer.writerows(table.rows)
     elif fmt == "table":
         # columns empty in every row (parameters not given, as_of...) only take room on a terminal
-        columns = [c for c in table.columns if any(row[c] is not None for row in table.rows)] or table.columns
-        rich_table = RichTable(*columns, show_lines=False)
+        table = Table(
+            [c for c in table.columns if any(row[c] is not None for row in table.rows)] or table.columns, table.rows
+        )
+        rich_table = RichTable(*table.columns, show_lines=False)
         for row in table.rows:
-            rich_table.add_row(*("" if row[c] is None else str(answers.short(str(row[c])) or "") for c in columns))
+            rich_table.add_row(
+                *("" if row[c] is None else str(answers.short(str(row[c])) or "") for c in table.columns)
+            )
         out.print(rich_table)
         err.print(f"[dim]{len(table.rows)} row(s)[/dim]")
     else:
