@@ -380,11 +380,11 @@ def measure_in_memory(
 
     corroboration_query = get_query("corroboration")
     corroboration = time_runs(
-        lambda n: len(execute(store, corroboration_query, {"min_sources": n}, names).rows),
+        lambda n: len(execute(store, corroboration_query, {"min_lines": n}, names).rows),
         ["2"] * min(runs, 5),
     )
     report.add(
-        "corroboration_p50_ms", Figure("corroboration.rq (min_sources 2)", corroboration.p50, corroboration.text())
+        "corroboration_p50_ms", Figure("corroboration.rq (min_lines 2)", corroboration.p50, corroboration.text())
     )
     say("named queries done")
 

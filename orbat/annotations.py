@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from orbat import ontology
+from orbat.claimlinks import resolve_links
 from orbat.entities import (
     Entity,
     as_list,
@@ -26,6 +27,7 @@ from orbat.entities import (
 )
 from orbat.ids import digest, slug
 from orbat.sources import Document, Passage, load_documents
+from orbat.validtime import ValidTime, load_valid_time
 from orbat.workspace import Workspace
 from orbat.yamlfile import (
     AnnotationError,
@@ -53,13 +55,6 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class ValidTime:
-    text: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-
-@dataclass(frozen=True)
 class Claim:
     id: str
     document: Document | None  # None for background knowledge
@@ -82,6 +77,15 @@ class Claim:
     basis: str | None = None
     note: str | None = None
     where: str = "?"
+    modality: str = "reported"  # how the source puts it (ontology: the modality scheme)
+    originator: str | None = None  # who first said it; None: the asserter (the claim's own line)
+    same_line_as: str | None = None  # the claim whose line of reporting this one repeats (claim id)
+    disputes: tuple[str, ...] = ()  # claims this one contradicts, denies or corrects (claim ids)
+
+    @property
+    def origin(self) -> str:
+        """The originator, or else the asserter."""
+        return self.originator or self.asserted_by
 
 
 @dataclass
@@ -115,6 +119,10 @@ _CLAIM_KEYS = (
         "equipment",
         "basis",
         "note",
+        "modality",
+        "originator",
+        "same_line_as",
+        "disputes",
     ],
 )
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
@@ -144,14 +152,6 @@ def _ref(entities: dict[str, Entity], value: Any, key: str, where: str) -> str:
     if ref not in entities:
         raise AnnotationError(where, f"{key} refers to unknown entity {ref!r}")
     return ref
-
-
-def _date(value: Any, where: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    raise AnnotationError(where, f"{value!r} is not a date (YYYY-MM-DD)")
 
 
 def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj: str, quotes: list[str]) -> str:
@@ -186,10 +186,21 @@ def _claim(
     obj = _ref(entities, entry["object"], "object", where) if has_object else None
     value = _value(entry["value"], where) if has_value else None
 
+    modalities = ontology.modalities(workspace)
+    modality = text(entry.get("modality", "reported"), where, "modality")
+    if modality not in modalities:
+        raise AnnotationError(where, f"unknown modality {modality!r} (known: {', '.join(sorted(modalities))})")
     statuses = ontology.statuses(workspace)
-    status = text(entry.get("status", "background" if document is None else "reported"), where, "status")
+    default_status = "background" if document is None else "assessed" if modality == "assessed" else "reported"
+    status = text(entry.get("status", default_status), where, "status")
     if status not in statuses:
         raise AnnotationError(where, f"unknown status {status!r} (known: {', '.join(statuses)})")
+    if status == "assessed" and "modality" not in entry:
+        modality = "assessed"  # status: assessed is the older spelling of modality: assessed
+    if document is not None and (status == "assessed") != (modality == "assessed"):
+        raise AnnotationError(where, f"status {status} and modality {modality} disagree: write modality only")
+    if document is None and not modalities[modality].asserts:
+        raise AnnotationError(where, f"background knowledge is asserted, not a {modality}")
     evidence: list[Evidence] = []
     passage: Passage | None = None
     if document is None:
@@ -219,13 +230,8 @@ def _claim(
     hedge = optional_text(entry, "hedge")
     if hedge is not None and (passage is None or hedge not in passage.text):
         raise AnnotationError(where, f"hedge cue {hedge!r} is not in the passage text")
-    valid_time = None
-    if "valid_time" in entry:
-        vt = mapping(entry["valid_time"], where, "valid_time {text, from, to}")
-        check_keys(vt, [], ["text", "from", "to"])
-        valid_time = ValidTime(
-            optional_text(vt, "text"), _date(vt.get("from"), vt.where), _date(vt.get("to"), vt.where)
-        )
+    valid_time = load_valid_time(entry["valid_time"], where) if "valid_time" in entry else None
+    originator = _ref(entities, entry["originator"], "originator", where) if "originator" in entry else None
     count = None if entry.get("count") is None else integer(entry["count"], where, "count")
     equipment = entry.get("equipment")
     if equipment is not None:
@@ -255,6 +261,10 @@ def _claim(
         basis=optional_text(entry, "basis"),
         note=optional_text(entry, "note"),
         where=where,
+        modality=modality,
+        originator=originator,
+        same_line_as=optional_text(entry, "same_line_as"),
+        disputes=tuple(texts(entry.get("disputes"), where, "disputes")),
     )
 
 
@@ -295,6 +305,7 @@ def load_annotations(workspace: Workspace) -> Annotations:
         if claim.id in seen:
             raise AnnotationError(claim.where, f"the same claim is already at {seen[claim.id].where}")
         seen[claim.id] = claim
+    claims = resolve_links(claims)
     for entity in entities.values():
         for place in entity.located_in:
             claims.append(_containment_claim(entity, place, workspace))

@@ -30,6 +30,7 @@ from rich.text import Text
 from orbat import answers, config
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
+from orbat.checks import run_checks
 from orbat.export import FORMATS, export_format, write
 from orbat.models import Answer, QueryResult
 from orbat.names import NameIndex
@@ -165,6 +166,10 @@ def _print_table(table: Table, fmt: str) -> None:
         writer.writeheader()
         writer.writerows(table.rows)
     elif fmt == "table":
+        # columns empty in every row (parameters not given, as_of...) only take room on a terminal
+        table = Table(
+            [c for c in table.columns if any(row[c] is not None for row in table.rows)] or table.columns, table.rows
+        )
         rich_table = RichTable(*table.columns, show_lines=False)
         for row in table.rows:
             rich_table.add_row(
@@ -245,11 +250,21 @@ def build(
 @app.command()
 @readable_errors
 def validate(ctx: typer.Context) -> None:
-    """Validate the workspace's annotations against the SHACL shapes (no store is touched)."""
-    _, report = compile_graphs(_workspace(ctx), reason=False)
+    """Validate the workspace's annotations against the SHACL shapes and the violation checks
+    (queries/checks/: ontology quality, grading that follows the evidence); no store is touched."""
+    graphs, report = compile_graphs(_workspace(ctx), reason=False)
+    ran, failures = run_checks(graphs)
+    for failure in failures:
+        err.print(f"[red]{failure.name}[/red] ({failure.title}): {len(failure.rows)} row(s)", highlight=False)
+        for row in failure.rows[:20]:
+            err.print("  " + ", ".join(f"{k}={str(v).rsplit('/', 1)[-1]}" for k, v in row.items()), highlight=False)
+    if failures:
+        total = sum(len(f.rows) for f in failures)
+        err.print(f"[red]error:[/red] {total} violation(s) in {len(failures)} of {ran} checks", highlight=False)
+        raise typer.Exit(1)
     out.print(
         f"[green]valid[/green]: {report.claims} claims, {report.passages} passages, {report.sources} source(s),"
-        " 0 SHACL violations"
+        f" 0 SHACL violations, 0 violations of {ran} checks"
     )
 
 

@@ -8,6 +8,7 @@ BASE = "https://w3id.org/orbat/"
 ORB = Namespace(BASE + "ontology#")
 ECH = Namespace(BASE + "echelon/")
 STATUS = Namespace(BASE + "status/")
+MODALITY = Namespace(BASE + "modality/")
 ID = Namespace(BASE + "id/")
 CLAIM = Namespace(BASE + "claim/")
 SOURCE = Namespace(BASE + "source/")
@@ -26,6 +27,7 @@ PREFIXES = {
     "orb": str(ORB),
     "ech": str(ECH),
     "st": str(STATUS),
+    "mod": str(MODALITY),
     "id": str(ID),
     "claim": str(CLAIM),
     "src": str(SOURCE),

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from orbat.namespaces import ECH, ORB, STATUS
+from orbat.namespaces import ECH, MODALITY, ORB, STATUS
 from orbat.workspace import Workspace, package_files
 
 
@@ -100,6 +100,30 @@ def echelons(workspace: Workspace | None = None) -> dict[str, URIRef]:
 
 def statuses(workspace: Workspace | None = None) -> dict[str, URIRef]:
     return scheme_concepts(STATUS.scheme, workspace)
+
+
+@dataclass(frozen=True)
+class Modality:
+    """How a source puts a claim (a concept of the modality scheme); only an asserting modality
+    (reported, assessed) makes the claim's plain triple."""
+
+    name: str
+    iri: URIRef
+    asserts: bool
+
+
+def modalities(workspace: Workspace | None = None) -> dict[str, Modality]:
+    """The modality scheme's concepts by name, with whether each asserts its triple (orb:assertsTriple)."""
+    return _modalities(ontology_files(workspace))
+
+
+@cache
+def _modalities(files: tuple[Path, ...]) -> dict[str, Modality]:
+    graph = _parsed(files)
+    return {
+        name: Modality(name, iri, bool(graph.value(iri, ORB.assertsTriple, default=Literal(False)).toPython()))
+        for name, iri in _scheme_concepts(MODALITY.scheme, files).items()
+    }
 
 
 def is_subkind(kind: str, ancestor: str, workspace: Workspace | None = None) -> bool:

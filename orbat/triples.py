@@ -1,10 +1,13 @@
 """Annotations to RDF: one named graph per source document, one for background knowledge.
 
 Every claim becomes an n-ary claim node (subject, relation, object or value, qualifiers, evidence,
-asserter, status, credibility) and, beside it, the plain triple it states, in the graph of the
-source that states it. Background knowledge (entity descriptions, coordinates, containment,
-well-known memberships) goes to the background graph. No blank nodes: every node has an IRI
-derived from the claim or entity id, so rebuilding gives the same triples and byte-identical exports.
+asserter, originator, modality, status, credibility) in the graph of the source that states it and,
+when its modality asserts it (reported, assessed: ``orb:assertsTriple`` in the ontology), the
+plain triple it states beside it: a question, a scenario or a denial never becomes a plain triple
+that simple SPARQL or the reasoner would take for a fact. Background knowledge (entity
+descriptions, coordinates, containment, well-known memberships) goes to the background graph.
+No blank nodes: every node has an IRI derived from the claim or entity id, so rebuilding gives
+the same triples and byte-identical exports.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from orbat.namespaces import (
     ECH,
     GEO,
     ID,
+    MODALITY,
     ORB,
     PROV,
     SOURCE,
@@ -31,6 +35,7 @@ from orbat.namespaces import (
     source_graph,
 )
 from orbat.sources import Document, Passage
+from orbat.validtime import Bound, held_bounds
 
 WKT = GEO.wktLiteral
 GRID_DEGREES = 1
@@ -126,16 +131,53 @@ def plain_triple(claim: Claim) -> tuple[URIRef, URIRef, URIRef | Literal]:
     return entity_iri(claim.subject), claim.relation.iri, obj
 
 
-def _claim_triples(graph: Graph, claim: Claim) -> None:
+PRECISION_UNITS = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear}
+
+
+def _instant(graph: Graph, interval: URIRef, prop: URIRef, bound: Bound, name: str) -> None:
+    instant = URIRef(f"{interval}/{name}")
+    graph.add((interval, prop, instant))
+    graph.add((instant, RDF.type, TIME.Instant))
+    graph.add((instant, TIME.inXSDDate, Literal(bound.day)))
+    graph.add((instant, ORB.datePrecision, PRECISION_UNITS[bound.precision]))
+
+
+def _time_triples(graph: Graph, node: URIRef, claim: Claim) -> None:
+    vt = claim.valid_time
+    if vt and vt.text:
+        graph.add((node, ORB.validTimeText, Literal(vt.text)))
+    if vt and (vt.start_bound or vt.end_bound):
+        interval = URIRef(f"{node}/valid-time")
+        graph.add((node, ORB.validDuring, interval))
+        graph.add((interval, RDF.type, TIME.Interval))
+        if vt.start_bound:
+            _instant(graph, interval, TIME.hasBeginning, vt.start_bound, "begin")
+        if vt.end_bound:
+            _instant(graph, interval, TIME.hasEnd, vt.end_bound, "end")
+    held_from, held_until = held_bounds(vt, claim.report_date)
+    if held_from:
+        graph.add((node, ORB.heldFrom, Literal(held_from)))
+    if held_until:
+        graph.add((node, ORB.heldUntil, Literal(held_until)))
+
+
+def _claim_triples(graph: Graph, claim: Claim, asserting: frozenset[str]) -> None:
     node = claim_iri(claim)
     subject, relation, obj = plain_triple(claim)
-    graph.add((subject, relation, obj))
+    if claim.modality in asserting:
+        graph.add((subject, relation, obj))
     graph.add((node, RDF.type, ORB.Claim))
     graph.add((node, DCTERMS.identifier, Literal(claim.id)))
     graph.add((node, ORB.subject, subject))
     graph.add((node, ORB.relation, relation))
     graph.add((node, ORB.value if claim.object is None else ORB.object, obj))
     graph.add((node, ORB.assertedBy, entity_iri(claim.asserted_by)))
+    graph.add((node, ORB.originator, entity_iri(claim.origin)))
+    graph.add((node, ORB.modality, MODALITY[claim.modality]))
+    if claim.same_line_as:
+        graph.add((node, ORB.sameLineAs, CLAIM[claim.same_line_as]))
+    for disputed in claim.disputes:
+        graph.add((node, ORB.disputes, CLAIM[disputed]))
     for cited in claim.cites:
         graph.add((node, ORB.citesSource, entity_iri(cited)))
     graph.add((node, ORB.status, STATUS[claim.status]))
@@ -157,20 +199,7 @@ def _claim_triples(graph: Graph, claim: Claim) -> None:
         graph.add((node, ORB.distanceKm, Literal(str(claim.distance_km), datatype=XSD.decimal)))
     if claim.equipment:
         graph.add((node, ORB.equipment, entity_iri(claim.equipment)))
-    if claim.valid_time:
-        vt = claim.valid_time
-        if vt.text:
-            graph.add((node, ORB.validTimeText, Literal(vt.text)))
-        if vt.start or vt.end:
-            interval = URIRef(f"{node}/valid-time")
-            graph.add((node, ORB.validDuring, interval))
-            graph.add((interval, RDF.type, TIME.Interval))
-            for prop, day, name in ((TIME.hasBeginning, vt.start, "begin"), (TIME.hasEnd, vt.end, "end")):
-                if day:
-                    instant = URIRef(f"{interval}/{name}")
-                    graph.add((interval, prop, instant))
-                    graph.add((instant, RDF.type, TIME.Instant))
-                    graph.add((instant, TIME.inXSDDate, Literal(day)))
+    _time_triples(graph, node, claim)
     if claim.document:
         passages = {e.passage.id: e.passage for e in claim.evidence}
         for passage in passages.values():
@@ -188,9 +217,11 @@ def named_graphs(annotations: Annotations) -> dict[str, Graph]:
         graphs[source_graph(document.id)] = graph
     background = graphs[str(BACKGROUND_GRAPH)]
     classes = ontology.entity_classes(annotations.workspace)
+    modalities = ontology.modalities(annotations.workspace)
+    asserting = frozenset(name for name, modality in modalities.items() if modality.asserts)
     for entity in sorted(annotations.entities.values(), key=lambda e: e.id):
         _entity_triples(background, entity, classes)
     for claim in annotations.claims:
         target = graphs[source_graph(claim.document.id)] if claim.document else background
-        _claim_triples(target, claim)
+        _claim_triples(target, claim, asserting)
     return graphs

@@ -292,8 +292,8 @@ def test_running_a_named_query(api_client: TestClient) -> None:
     assert answer["query"] == "near" and "actor" in answer["columns"]
     assert all(set(row) == set(answer["columns"]) for row in answer["rows"])
     assert str(ID["norwegian-soldiers-iraq"]) in {row["actor"] for row in answer["rows"]}
-    corroboration = get(api_client, "/api/queries/corroboration", min_sources=2)
-    assert corroboration["rows"] and all(row["sources"] >= 2 for row in corroboration["rows"])
+    corroboration = get(api_client, "/api/queries/corroboration", min_lines=2)
+    assert corroboration["rows"] and all(row["lines"] >= 2 for row in corroboration["rows"])
     assert get(api_client, "/api/queries/hedged-claims")["rows"]
 
 

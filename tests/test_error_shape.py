@@ -62,8 +62,8 @@ FAILING: list[tuple[str, str, dict[str, Any], int]] = [
     ("GET", "/api/queries/claims", {"hedged": "perhaps"}, 400),
     ("GET", "/api/queries/claims-by-relation", {"family": "loves"}, 400),
     ("GET", "/api/queries/report", {"document": "Not A Document"}, 400),
-    ("GET", "/api/queries/corroboration", {"min_sources": "0"}, 400),
-    ("GET", "/api/queries/corroboration", {"min_sources": "two"}, 400),
+    ("GET", "/api/queries/corroboration", {"min_lines": "0"}, 400),
+    ("GET", "/api/queries/corroboration", {"min_lines": "two"}, 400),
     ("GET", "/api/queries/near?place=al+tanf&place=hit", {}, 400),
     # export
     ("GET", "/api/export", {"format": "docx"}, 400),
@@ -108,7 +108,7 @@ NUMBER_PARAMETERS = [
     ("/api/claims", {}, "offset"),
     ("/api/near", {"place": "al tanf"}, "radius_km"),
     ("/api/queries/near", {"place": "al tanf"}, "radius_km"),
-    ("/api/queries/corroboration", {}, "min_sources"),
+    ("/api/queries/corroboration", {}, "min_lines"),
 ]
 
 

@@ -3,6 +3,7 @@ built knowledge base, and each catches a bad example."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from pyoxigraph import RdfFormat
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from orbat.namespaces import ONTOLOGY_GRAPH, ORB
+from orbat.namespaces import MODALITY, ONTOLOGY_GRAPH, ORB, STATUS
 from orbat.ontology import ontology_graph
 from orbat.store import EmbeddedStore
 from orbat.workspace import package_files
@@ -46,6 +47,27 @@ def _ontology_store(change: callable) -> EmbeddedStore:  # type: ignore[valid-ty
 
 
 NEW = URIRef(str(ORB) + "Fortress")
+
+
+def _graded_claim(modality: str, credibility: int) -> Callable[[Graph], None]:
+    """A claim on a line of its own, graded ``credibility``."""
+
+    def change(graph: Graph) -> None:
+        claim = URIRef("urn:claim")
+        for prop, value in (
+            (ORB.subject, URIRef("urn:unit")),
+            (ORB.relation, ORB.positionedAt),
+            (ORB.object, URIRef("urn:place")),
+            (ORB.modality, MODALITY[modality]),
+            (ORB.status, STATUS.reported),
+            (ORB.originator, URIRef("urn:commenter")),
+            (ORB.credibility, Literal(credibility)),
+        ):
+            graph.add((claim, prop, value))
+
+    return change
+
+
 BAD_EXAMPLES = {
     "missing-label-violation": lambda g: g.add((NEW, RDF.type, OWL.Class)),
     "missing-definition-violation": lambda g: (
@@ -55,6 +77,8 @@ BAD_EXAMPLES = {
     "duplicate-label-violation": lambda g: g.add((ORB.Town, RDFS.label, Literal("City", lang="en"))),
     "missing-header-violation": lambda g: g.remove((None, OWL.versionInfo, None)),
     "unlabelled-entity-violation": lambda g: g.add((URIRef("urn:c"), ORB.subject, URIRef("urn:nameless"))),
+    "single-line-credibility-violation": _graded_claim("reported", 1),
+    "unasserted-credibility-violation": _graded_claim("hypothetical", 2),
 }
 
 

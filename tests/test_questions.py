@@ -83,6 +83,6 @@ def test_claims_resting_on_a_single_unverified_source(kb: EmbeddedStore, names: 
     for r in rows:
         assert r["hedged"] or r["credibility"] >= 5 or r["originReliability"] in ("E", "F", None)
     # corroborated relations are not single-source
-    corroborated = run(kb, "corroboration", {"min_sources": "2"}, names).rows
+    corroborated = run(kb, "corroboration", {"min_lines": "2"}, names).rows
     twice = {(r["subject"], r["relation"], r["object"]) for r in corroborated}
     assert not twice & {(ID + s, ORB + p, o) for s, p, o in claims}

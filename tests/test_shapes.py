@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from orbat.annotations import load_annotations
 from orbat.build import locations
-from orbat.namespaces import CLAIM, ECH, GEO, ID, ORB, SOURCE, STATUS
+from orbat.namespaces import CLAIM, ECH, GEO, ID, MODALITY, ORB, SOURCE, STATUS
 from orbat.ontology import ontology_graph
 from orbat.triples import named_graphs
 from orbat.validation import check
@@ -157,6 +157,13 @@ CASES: list[tuple[str, Mutation, str]] = [
     ),
     ("background claim without basis", _background_without_basis, "evidence, a source passage and a report date"),
     ("plain triple missing", _remove_plain_triple, "plain triple that the claim states is missing"),
+    ("a scenario stated as a fact", _set(CLAIM_NODE, ORB.modality, MODALITY.hypothetical), "stated as a fact"),
+    ("a denial stated as a fact", _set(CLAIM_NODE, ORB.modality, MODALITY.denied), "stated as a fact"),
+    ("modality outside the scheme", _set(CLAIM_NODE, ORB.modality, MODALITY.rumour), "one modality from the"),
+    ("no modality", _drop(CLAIM_NODE, ORB.modality), "one modality from the"),
+    ("no originator", _drop(CLAIM_NODE, ORB.originator), "names one originator"),
+    ("originator without reliability", _set(CLAIM_NODE, ORB.originator, ID["hezbollah"]), "reliability grade"),
+    ("repeats two lines", _add(CLAIM_NODE, ORB.sameLineAs, URIRef("urn:x")), "line of at most one"),
     ("empty quote", _set(EVIDENCE_NODE, ORB.quote, Literal("")), "non-empty verbatim quote"),
     (
         "quote not in the passage",
