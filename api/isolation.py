@@ -14,8 +14,10 @@ disk, every read runs in a worker process that opens the store read-only (``Stor
   running after ``settings.long_query_s`` is *long*: its worker is niced to the lowest CPU priority
   and leaves the cheap lane, so a new worker can take the next cheap request, and the CPU goes to
   cheap work first. At most ``settings.max_long_queries`` long jobs run at once; past that, a long
-  query is stopped with a 503 "busy". A worker that ran a long job is retired afterwards (a
-  process cannot raise its own priority again).
+  query is stopped with a 503 "busy". A worker whose long job ended serves again at normal priority
+  where the system allows raising it back (root, CAP_SYS_NICE), else it is retired and replaced.
+- The name index (for REST lookups by name) is built when a worker opens its view, before it takes
+  a request.
 - **Writes** stay in the parent (which holds the only writable handle). After each write the
   parent bumps a version that travels with every job; a worker whose view is older reopens the
   store before running the job (a read-only RocksDB view is a snapshot of the moment it opened).
@@ -48,6 +50,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from api.errors import ApiError
 from api.execution import Deadline, Job, QueryTimeout, Resource, busy_error, timeout_error
+from orbat.names import NameIndex
 from orbat.store import EmbeddedStore, StoreError
 
 LOWEST_PRIORITY = 19
@@ -108,6 +111,7 @@ class _View:
         for attempt in range(STALE_VIEW_RETRIES + 1):
             try:
                 self.store = EmbeddedStore(self.path, read_only=True)
+                self.names = NameIndex(self.store)  # now, not on a request's time
                 break
             except (StoreError, OSError, RuntimeError) as exc:  # files changing under the open: try again
                 if attempt == STALE_VIEW_RETRIES or not _stale_view(exc):
@@ -120,8 +124,6 @@ class _View:
         if resource is Resource.STORE:
             return self.store
         if self.names is None:
-            from orbat.names import NameIndex
-
             self.names = NameIndex(self.store)
         return self.names
 
@@ -379,10 +381,12 @@ class ProcessRunner:
         worker.kill()
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
-        keep = healthy and not worker.long
+        was_long = worker.long
+        keep = healthy and (not was_long or _restore_priority(worker))
         with self._lock:
-            if worker.long:
+            if was_long:
                 self._long -= 1
+                worker.long = False
             else:
                 self._cheap -= 1
             keep = keep and not self._closed
@@ -510,6 +514,16 @@ class ProcessRunner:
             worker.kill()
         for loop, waiter in queue:
             loop.call_soon_threadsafe(_fail, waiter, ApiError(503, "the server is shutting down"))
+
+
+def _restore_priority(worker: _Worker) -> bool:
+    """A worker whose long job ended may serve again at normal priority, where the system lets a
+    process raise a priority (CAP_SYS_NICE, root); elsewhere it is retired and replaced."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def _fail(waiter: asyncio.Future[Any], error: Exception) -> None:

@@ -66,7 +66,7 @@ class Settings:
     allow_remote_load: bool = False  # SPARQL LOAD <url> likewise
     query_workers: int = 8  # workers (processes, or threads) for reads; see api.execution and api.isolation
     max_overdue_queries: int = 2  # threads only: of the query_workers, how many queries past their limit may keep
-    max_long_queries: int = 8  # processes only: queries running longer than long_query_s at once (api.isolation)
+    max_long_queries: int = 16  # processes only: queries running longer than long_query_s at once (api.isolation)
     long_query_s: float = 0.25  # processes only: after this a query yields the CPU to cheap ones
     isolate_queries: bool = True  # reads of an on-disk embedded store run in worker processes
     worker_memory_mb: int = 4096  # processes only: a worker's address space (0: no limit)
