@@ -47,7 +47,7 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     owner, _, name = target.rpartition(".")
     monkeypatch.setattr(getattr(build_module, owner) if owner else build_module, name, _raise(error))
     with pytest.raises(type(error)):
-        build(store, seed)
+        build(store, seed, full=True)
     assert dump(store) == before
 
 

@@ -1,0 +1,553 @@
+"""Reports added, corrected and removed while the knowledge base serves: the file and its graphs together.
+
+``add`` checks a report completely before anything changes (the file's format, ids, a report id or
+entity ids taken by another report, quotes verbatim in the document, then SHACL on the report's
+graph with what the store says about the entities it names, and the consistency of its inferences)
+and lists every problem at once (``orbat.yamlfile.Problems``). Then it writes, in this order:
+
+1. the report file (and its text file) beside its final name, under a hidden temporary name
+   (a read-only or full workspace stops here: nothing changed);
+2. the store, in one atomic update (orbat.manifest.apply): the report's graph, its inferred graph
+   (orbat.inference) and their manifest entries, which record the hash of the new file;
+3. the file, renamed into place (atomic within a folder).
+
+A process killed between 2 and 3 leaves a store whose manifest names a file the workspace does not
+have: ``reconcile`` (at the start of every build, hence of ``orbat serve``) removes the temporary
+file and the build brings the store back to the workspace's files, so the report is either fully
+in or fully out. ``remove`` first hides the file (renamed to a hidden name: a read-only workspace
+stops here), then drops the graphs, then deletes the file; the same reconciliation applies.
+
+Adding the same report again changes nothing; a corrected version replaces the report's graphs.
+A report cannot be removed, nor can a correction drop an entity, while another report refers to
+an entity it describes. ``sync`` is the incremental build: the same steps for every report file
+that changed, appeared or disappeared since the manifest was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+from rdflib import Graph
+
+from orbat import manifest, validation
+from orbat.annotations import (
+    Annotations,
+    check_document_refs,
+    implied_entities,
+    number_duplicates,
+    report_claims,
+)
+from orbat.entities import Entity, add_entity, check_located_in
+from orbat.inference import report_inferences, to_ntriples
+from orbat.manifest import Entry, Manifest, Write
+from orbat.models import ReportChange, Reports, ReportSummary
+from orbat.namespaces import BACKGROUND_GRAPH, ID, inferred_graph, source_graph
+from orbat.ontology import ontology_graph
+from orbat.reasoning import Inconsistent
+from orbat.reports import SUFFIX, ReportFile, parse_report, report_files, report_path
+from orbat.store.base import TripleStore
+from orbat.triples import named_graphs
+from orbat.workspace import Workspace, package_data
+from orbat.yamlfile import AnnotationError, Collector
+
+Progress = Callable[[str], None]
+TEMPORARY = ".tmp"
+REMOVING = ".removing"
+
+
+class ReportNotFound(LookupError):
+    """No report with that id."""
+
+
+class ReportConflict(ValueError):
+    """A change that would leave the knowledge base inconsistent (a report others depend on, the
+    seed's layout, which is edited as files)."""
+
+
+class WorkspaceWriteError(OSError):
+    """The workspace folder refused the report file (read-only, full): nothing was changed."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        why = "the disk is full" if self.full else (exc.strerror or str(exc))
+        super().__init__(
+            exc.errno, f"cannot write the report into the workspace folder {path.parent}: {why}; nothing was changed"
+        )
+
+
+@dataclass
+class Prepared:
+    """A checked report and what to write for it."""
+
+    report: ReportFile
+    files: dict[str, bytes]  # workspace-relative path -> bytes
+    writes: list[Write]
+    claims: int
+    action: str
+
+
+def _template(name: str) -> str:
+    return (package_data() / "queries" / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+class KnownEntities(dict[str, Entity]):
+    """The entities a report may refer to: its own, and those the store describes (the background,
+    other reports), looked up as the checks ask for them."""
+
+    def __init__(self, store: TripleStore, graph: str, introducers: dict[str, str]) -> None:
+        super().__init__()
+        self.store, self.graph, self.introducers = store, graph, introducers
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        if not isinstance(key, str):
+            return False
+        try:
+            node = NamedNode(ID[key])
+        except ValueError:
+            return False
+        rows = list(self.store.query(_template("entity-graphs"), {"entity": node, "graph": Literal(self.graph)}))  # type: ignore[call-overload]
+        if not rows:
+            return False
+        where = {row["where"].value for row in rows}
+        introducer = self.introducers.get(key)
+        described = str(BACKGROUND_GRAPH) in where or (introducer is not None and source_graph(introducer) in where)
+        kinds = tuple(sorted({row["kind"].value.rsplit("#", 1)[-1] for row in rows}))
+        self[key] = Entity(
+            key, kinds, key, report=None if str(BACKGROUND_GRAPH) in where else introducer, implied=not described
+        )
+        return True
+
+
+def _described_in(store: TripleStore, graph: str) -> set[str]:
+    rows = store.query(_template("described-in"), {"graph": NamedNode(graph)})
+    return {row["entity"].value for row in rows}  # type: ignore[union-attr,index]
+
+
+def _dependents(store: TripleStore, graph: str, entities: set[str]) -> list[tuple[str, str]]:
+    if not entities:
+        return []
+    nodes = " ".join(str(NamedNode(e)) for e in sorted(entities))
+    text = _template("dependents").replace("$nodes", nodes).replace("$graph", str(NamedNode(graph)))
+    return [(row["entity"].value, row["graph"].value) for row in store.query(text)]  # type: ignore[union-attr,index]
+
+
+def _dependency_problems(store: TripleStore, graph: str, gone: set[str], where: str) -> list[AnnotationError]:
+    return [
+        AnnotationError(
+            where,
+            f"entity {entity.removeprefix(str(ID))!r} is used by report {other.rsplit('/', 1)[-1]!r}: "
+            "that report must go first, or the entity move to annotations/entities.yaml",
+        )
+        for entity, other in _dependents(store, graph, gone)
+    ]
+
+
+def _violations(violations: list[validation.Violation]) -> list[AnnotationError]:
+    return [AnnotationError(v.where or v.focus, str(v).split(": ", 1)[-1]) for v in violations]
+
+
+def prepare(
+    store: TripleStore,
+    workspace: Workspace,
+    data: bytes,
+    name: str,
+    folder: Path,
+    current: Manifest,
+    context: str,
+    *,
+    inline_only: bool = False,
+) -> Prepared:
+    """Check a report (its file's bytes; errors call it ``name``; a ``file:`` text is read from
+    ``folder``) against the store, and compute its graphs; raise ``Problems`` listing every problem."""
+    found = Collector()
+    parsed = parse_report(data, name, folder / name.rsplit("/", 1)[-1], workspace, found)
+    if parsed is None:
+        found.raise_any()
+        raise AssertionError("a report that cannot be read has a problem")
+    rid, graph = parsed.id, source_graph(parsed.id)
+    files = {f"reports/{rid}{SUFFIX}": data}
+    if parsed.text_path is not None:
+        if inline_only:
+            found.add(parsed.where, "a report sent over HTTP carries its text inline ('text:'), not in a file")
+        elif not parsed.text_path.name.startswith(f"{rid}."):
+            found.add(
+                parsed.where,
+                f"the text file of report {rid!r} must be named {rid}.<ext> (it goes beside it in reports/)",
+            )
+        else:
+            files[f"reports/{parsed.text_path.name}"] = parsed.text_path.read_bytes()
+    document = replace(
+        parsed.document, path=report_path(workspace, rid) if parsed.text_path is None else parsed.document.path
+    )
+    parsed = replace(parsed, document=document)
+    recorded = current.reports().get(rid)
+    if recorded is not None and not all(f.startswith("reports/") for f in recorded.files):
+        found.add(
+            parsed.where,
+            f"report id {rid!r} is already used by another report ({', '.join(recorded.files[:1])}, the seed's layout)",
+        )
+    introducers = current.introduced()
+    entities = KnownEntities(store, graph, introducers)
+    for entity in parsed.entities:
+        with found.check():
+            if not dict.__contains__(entities, entity.id) and entity.id in entities:  # described outside it
+                other = entities[entity.id]
+                where = (
+                    f"report {other.report!r}"
+                    if other.report
+                    else "another report's comments"
+                    if other.implied
+                    else "the registry (annotations/entities*.yaml)"
+                )
+                raise AnnotationError(entity.where, f"entity {entity.id!r} is already described in {where}")
+            add_entity(entities, entity)
+    for entity in parsed.entities:
+        with found.check():
+            check_located_in(entity, entities)
+    check_document_refs(document, entities, found)
+    for passage in document.passages:  # looked up before the commenters it implies are decided
+        _ = passage.author in entities if passage.author else None
+    entities.update(implied_entities([document], entities))
+    claims = number_duplicates(report_claims(parsed, entities, workspace, found), found)
+    found.raise_any()
+
+    annotations = Annotations([document], entities, claims, workspace, [parsed])
+    rdf = named_graphs(annotations, background=False)[graph]
+    report_nt = to_ntriples(rdf)
+    ontology_nt = to_ntriples(ontology_graph(workspace))
+    gone = _described_in(store, graph) - {str(s) for s in rdf.subjects() if str(s).startswith(str(ID))}
+    found.problems += _dependency_problems(store, graph, gone, parsed.where)
+    inferred = b""
+    checked = Graph()
+    try:
+        inferred, around = report_inferences(store, report_nt, graph, ontology_nt)
+        checked.parse(data=report_nt + around, format="nt")
+    except Inconsistent as exc:
+        found.add(parsed.where, str(exc))
+        checked.parse(data=report_nt, format="nt")
+    checked += ontology_graph(workspace)
+    from orbat.build import locations  # the build's readable places of nodes
+
+    found.problems += _violations(validation.check(checked, locations(annotations), workspace))
+    found.raise_any()
+
+    inputs = manifest.hash_of(context, files)
+    common = {"files": tuple(sorted(files)), "report": rid}
+    introduces = tuple(sorted(e.id for e in parsed.entities))
+    entries = [
+        (
+            Entry(
+                graph,
+                "report",
+                inputs,
+                manifest.content_hash(report_nt),
+                report_nt.count(b"\n"),
+                introduces=introduces,
+                **common,
+            ),
+            report_nt,
+        ),  # type: ignore[arg-type]
+        (
+            Entry(
+                inferred_graph(rid),
+                "report-inferred",
+                inputs,
+                manifest.content_hash(inferred),
+                inferred.count(b"\n"),
+                **common,
+            ),
+            inferred,
+        ),  # type: ignore[arg-type]
+    ]
+    writes = []
+    for entry, content in entries:
+        old = current.entries.get(entry.graph)
+        if (
+            old is None
+            or old.content_hash != entry.content_hash
+            or manifest.PENDING in (old.input_hash, old.content_hash)
+        ):
+            writes.append(Write(entry, content))
+        elif old != entry:
+            writes.append(Write(entry, None))
+    if recorded is None:
+        action = "added"
+    elif any(w.data is not None for w in writes):
+        action = "replaced"
+    else:
+        action = "unchanged"
+    return Prepared(parsed, files, writes, len(claims), action)
+
+
+# ---------------------------------------------------------------- files
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _stage(workspace: Workspace, files: dict[str, bytes]) -> list[tuple[Path, Path]]:
+    """Write each file under a hidden temporary name beside its own; (temporary, final) pairs."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            final = workspace.root / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            temporary = final.with_name(f".{final.name}{TEMPORARY}")
+            staged.append((temporary, final))
+            with temporary.open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as exc:
+        _unstage(staged)
+        raise WorkspaceWriteError(workspace.root / next(iter(files)), exc) from exc
+    return staged
+
+
+def _unstage(staged: list[tuple[Path, Path]]) -> None:
+    for temporary, _ in staged:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def reconcile(workspace: Workspace) -> list[Path]:
+    """Remove what an interrupted add or remove left in the reports folder (hidden temporary files;
+    a hidden removed file is deleted): the build that follows makes the store match the files."""
+    left = sorted(workspace.reports.glob(f".*{TEMPORARY}")) + sorted(workspace.reports.glob(f".*{REMOVING}"))
+    for path in left:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return left
+
+
+# ---------------------------------------------------------------- add, remove
+
+
+def add(
+    store: TripleStore,
+    workspace: Workspace,
+    data: bytes,
+    *,
+    name: str = "report.yaml",
+    folder: Path | None = None,
+    inline_only: bool = False,
+    current: Manifest | None = None,
+) -> ReportChange:
+    """Check, then write the report file and its graphs in one step (see the module docstring)."""
+    current = current or manifest.read(store)
+    context = manifest.context_hash(workspace)
+    prepared = prepare(
+        store, workspace, data, name, folder or workspace.reports, current, context, inline_only=inline_only
+    )
+    rid = prepared.report.id
+    on_disk = {n: b for n, b in prepared.files.items() if _read(workspace.root / n) != b}
+    written = {w.entry.graph: w.entry.triples for w in prepared.writes if w.data is not None}
+    outcome = ReportChange(
+        id=rid, action=prepared.action, claims=prepared.claims, file=f"reports/{rid}{SUFFIX}", graphs=written
+    )
+    if not prepared.writes and not on_disk:
+        return outcome
+    staged = _stage(workspace, on_disk)
+    try:
+        manifest.apply(store, workspace, prepared.writes)
+    except BaseException:
+        _unstage(staged)
+        raise
+    for temporary, final in staged:
+        temporary.replace(final)
+    old_files = set(current.reports()[rid].files) if rid in current.reports() else set()
+    for stale in sorted(old_files - set(prepared.files)):  # a text file the corrected version no longer uses
+        with contextlib.suppress(OSError):
+            (workspace.root / stale).unlink()
+    _fsync_folder(workspace.reports)
+    return outcome
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def remove(
+    store: TripleStore, workspace: Workspace, report_id: str, *, current: Manifest | None = None
+) -> ReportChange:
+    """Drop a report's graphs (its claims, the entities it introduces, its inferences) and delete its
+    file; refused while another report uses an entity it describes."""
+    current = current or manifest.read(store)
+    entries = current.of_report(report_id)
+    if not entries:
+        raise ReportNotFound(f"no report {report_id!r} in the knowledge base (see 'orbat reports' or GET /api/reports)")
+    files = sorted({f for e in entries for f in e.files})
+    if not all(f.startswith("reports/") for f in files):
+        raise ReportConflict(
+            f"report {report_id!r} is in the seed's layout ({files[0]}...):"
+            " remove it by editing those files, then 'orbat build'"
+        )
+    graph = source_graph(report_id)
+    problems = _dependency_problems(store, graph, _described_in(store, graph), f"reports/{report_id}{SUFFIX}")
+    if problems:
+        raise ReportConflict("; ".join(f"{p.where}: {p.message}" for p in problems))
+    hidden: list[tuple[Path, Path]] = []
+    try:
+        for name in files:
+            path = workspace.root / name
+            if path.exists():
+                target = path.with_name(f".{path.name}{REMOVING}")
+                path.replace(target)
+                hidden.append((target, path))
+    except OSError as exc:
+        for target, path in hidden:
+            target.replace(path)
+        raise WorkspaceWriteError(workspace.root / files[0], exc) from exc
+    try:
+        manifest.apply(store, workspace, [], [e.graph for e in entries])
+    except BaseException:
+        for target, path in hidden:
+            target.replace(path)
+        raise
+    for target, _ in hidden:
+        with contextlib.suppress(OSError):
+            target.unlink()
+    _fsync_folder(workspace.reports)
+    return ReportChange(id=report_id, action="removed", claims=0, file=files[0], graphs={e.graph: 0 for e in entries})
+
+
+# ---------------------------------------------------------------- the incremental build
+
+
+def sync(store: TripleStore, workspace: Workspace, current: Manifest, progress: Progress | None = None) -> Any:
+    """Bring the store to the workspace's report files, report by report (the incremental build)."""
+    from orbat.build import BuildReport
+
+    reconcile(workspace)
+    context = manifest.context_hash(workspace)
+    on_disk = {p.name.removesuffix(SUFFIX): p for p in report_files(workspace)}
+    recorded = {rid: e for rid, e in current.reports().items() if all(f.startswith("reports/") for f in e.files)}
+    report = BuildReport(
+        fingerprint=workspace.fingerprint(),
+        sources=0,
+        passages=0,
+        claims=0,
+        claims_by_status={},
+        entities_by_kind={},
+        quads_by_graph={},
+        inferred=0,
+        reasoned=False,
+        workspace=str(workspace.root),
+        full=False,
+    )
+    found = Collector()
+    for rid in sorted(set(recorded) - set(on_disk)):
+        if progress:
+            progress(f"dropping report {rid}")
+        graphs = [e.graph for e in current.of_report(rid)]
+        problems = _dependency_problems(
+            store, source_graph(rid), _described_in(store, source_graph(rid)), f"reports/{rid}{SUFFIX}"
+        )
+        if problems:
+            found.problems += problems
+            continue
+        manifest.apply(store, workspace, [], graphs)
+        report.dropped += graphs
+    pending = sorted(
+        rid
+        for rid, path in on_disk.items()
+        if rid not in recorded
+        or manifest.report_hash(workspace, context, recorded[rid].files) != recorded[rid].input_hash
+    )
+    while pending:
+        failed: dict[str, AnnotationError] = {}
+        for rid in pending:
+            if progress:
+                progress(f"checking report {rid}")
+            path = on_disk[rid]
+            try:
+                prepared = prepare(
+                    store, workspace, path.read_bytes(), _shown(path), path.parent, manifest.read(store), context
+                )
+            except AnnotationError as exc:
+                failed[rid] = exc
+                continue
+            manifest.apply(store, workspace, prepared.writes)
+            report.written += [w.entry.graph for w in prepared.writes if w.data is not None]
+        if len(failed) == len(pending):
+            found.problems += list(failed.values())
+            break
+        pending = sorted(failed)
+    found.raise_any()
+    return report
+
+
+def _shown(path: Path) -> str:
+    from orbat.yamlfile import display
+
+    return display(path)
+
+
+# ---------------------------------------------------------------- reading
+
+
+_REPORTS = """
+PREFIX orb: <https://w3id.org/orbat/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?id ?title ?date ?publisher ?author (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  GRAPH ?graph { ?document a orb:SourceDocument ; dcterms:identifier ?id ; dcterms:title ?title ; dcterms:date ?date ;
+                 dcterms:publisher ?publisher ; dcterms:creator ?author .
+                 OPTIONAL { ?claim a orb:Claim } }
+  FILTER (STRSTARTS(STR(?graph), "https://w3id.org/orbat/graph/source/"))
+}
+GROUP BY ?id ?title ?date ?publisher ?author
+ORDER BY ?id
+"""
+
+
+def listing(store: TripleStore) -> Reports:
+    """The reports the store holds: id, title, date, publisher, author, claims, files, graphs."""
+    current = manifest.read(store)
+    by_report: dict[str, list[Entry]] = {}
+    for entry in current.entries.values():
+        if entry.report is not None:
+            by_report.setdefault(entry.report, []).append(entry)
+    found = []
+    for row in store.query(_REPORTS):  # type: ignore[union-attr]
+        rid = row["id"].value  # type: ignore[index]
+        entries = sorted(by_report.get(rid, []), key=lambda e: e.graph)
+        found.append(
+            ReportSummary(
+                id=rid,
+                title=row["title"].value,  # type: ignore[index]
+                date=row["date"].value,  # type: ignore[index]
+                publisher=row["publisher"].value.removeprefix(str(ID)),  # type: ignore[index]
+                author=row["author"].value.removeprefix(str(ID)),  # type: ignore[index]
+                claims=int(row["claims"].value),  # type: ignore[index]
+                files=sorted({f for e in entries for f in e.files}),
+                graphs={e.graph: e.triples for e in entries},
+                introduces=sorted({i for e in entries for i in e.introduces}),
+            )
+        )
+    return Reports(reports=found)
+
+
+def summary(store: TripleStore, report_id: str) -> ReportSummary:
+    """One report of the store, as ``listing`` gives it; ``ReportNotFound`` if there is none."""
+    for item in listing(store).reports:
+        if item.id == report_id:
+            return item
+    raise ReportNotFound(f"no report {report_id!r} in the knowledge base (see GET /api/reports)")

@@ -1,0 +1,113 @@
+"""One report = one file: the document (metadata and text), the entities it introduces, its claims.
+
+A report is how knowledge grows: an analyst reads a document and writes down, in one file of the
+workspace (``reports/<id>.yaml``), what the document is, the new entities it names and the claims
+it makes, each with its verbatim quote. The file is the record (reviewable, diffable); its named
+graph in the store is derived from it (orbat.changes adds, replaces and removes both together).
+
+    id: a-stable-slug            # the report's id (its document's); the file is reports/<id>.yaml
+    title: "..."
+    publisher: an-entity-id
+    author: an-entity-id
+    date: 2024-05-01
+    date_basis: optional         # how the date was found, when the document does not print it
+    text: |                      # the document's text, verbatim; or `file: NAME.txt` beside the file
+      ...
+    passages: [...]              # optional, as in sources/*.yaml; without passages or comments the
+    comments: {...}              #   whole text is one passage, `text`, written by the author
+    entities: [...]              # optional: the entities it introduces, as in annotations/entities*.yaml
+    claims: [...]                # as in annotations/claims-*.yaml, without `document:` (it is this one)
+
+The format in full, with the rules the loader enforces: docs/annotating.md. Claims are checked by
+orbat.annotations, which needs every entity of the workspace; this module reads the file itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from orbat.entities import ID_PATTERN, Entity, entity_entry
+from orbat.sources import DOCUMENT_KEYS, Document, document, text_file
+from orbat.workspace import Workspace
+from orbat.yamlfile import (
+    AnnotationError,
+    Collector,
+    check_keys,
+    decode,
+    display,
+    load_yaml_text,
+    mapping,
+    read_text,
+    sequence,
+    text,
+)
+
+REPORT_KEYS = (DOCUMENT_KEYS[0], [*DOCUMENT_KEYS[1], "text", "file", "entities", "claims"])
+SUFFIX = ".yaml"
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report file, read: its document segmented, its entities checked; claims still raw."""
+
+    id: str
+    path: Path  # the YAML file
+    text_path: Path | None  # the text file beside it, when the text is not inline
+    document: Document
+    entities: tuple[Entity, ...]
+    claims: tuple[Any, ...]  # the entries, checked by orbat.annotations against every entity
+    where: str  # file:line of the report's top level
+
+
+def report_path(workspace: Workspace, report_id: str) -> Path:
+    return workspace.reports / f"{report_id}{SUFFIX}"
+
+
+def report_files(workspace: Workspace) -> list[Path]:
+    """The report files of a workspace, sorted (hidden files, such as a write in progress, are not)."""
+    return sorted(p for p in workspace.reports.glob(f"*{SUFFIX}") if not p.name.startswith("."))
+
+
+def check_id(value: Any, where: str) -> str:
+    report_id = text(value, where, "id")
+    if not ID_PATTERN.match(report_id):
+        raise AnnotationError(where, f"report id {report_id!r} is not a lower-case slug (a-z, 0-9, -)")
+    return report_id
+
+
+def parse_report(
+    data: bytes, name: str, path: Path, workspace: Workspace | None, found: Collector
+) -> ReportFile | None:
+    """Read a report from its bytes (YAML, or JSON, which is YAML too); errors call it ``name`` and
+    ``path`` is where it lives (a ``file:`` text is beside it). Problems go to ``found``; None if
+    the report cannot be read as a whole (its entities and claims are still checked when it can)."""
+    report: ReportFile | None = None
+    with found.check():
+        raw = mapping(load_yaml_text(decode(data, name), name), f"{name}:1", "a report {id, title, ..., claims}")
+        check_keys(raw, *REPORT_KEYS)
+        where = raw.where
+        report_id = check_id(raw["id"], where)
+        if ("text" in raw) == ("file" in raw):
+            raise AnnotationError(where, "a report has its text inline ('text:') or beside it ('file:'), one of them")
+        text_path = None if "text" in raw else text_file(raw, path.parent)
+        body = text(raw["text"], where, "text") if text_path is None else read_text(text_path)
+        doc = document(raw, body, text_path or path, whole_text_default=True)
+        entities: list[Entity] = []
+        for entry in sequence(raw.get("entities"), where, "entities"):
+            with found.check():
+                entities.append(entity_entry(entry, where, workspace, report=report_id))
+        claims = tuple(sequence(raw.get("claims"), where, "claims"))
+        report = ReportFile(report_id, path, text_path, doc, tuple(entities), claims, where)
+    return report
+
+
+def load_report(path: Path, workspace: Workspace, found: Collector) -> ReportFile | None:
+    """A report file of the workspace, which must be named after its id."""
+    with found.check():
+        report = parse_report(path.read_bytes(), display(path), path, workspace, found)
+        if report is not None and path.parent == workspace.reports and path.name != f"{report.id}{SUFFIX}":
+            raise AnnotationError(report.where, f"report {report.id!r} must be in {report.id}{SUFFIX}, not {path.name}")
+        return report
+    return None
