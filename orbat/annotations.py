@@ -256,9 +256,10 @@ def claim_entry(
     else:
         if status == "background":
             raise AnnotationError(where, "background knowledge belongs in background/, not in a source's claims")
-        if "passage" not in entry or "quote" not in entry:
+        only = document.passages[0].id if len(document.passages) == 1 else None
+        if ("passage" not in entry and only is None) or "quote" not in entry:
             raise AnnotationError(where, "a claim from a source needs 'passage' and 'quote'")
-        passage = document.passage(text(entry["passage"], where, "passage"))
+        passage = document.passage(text(entry.get("passage", only), where, "passage"))
         if passage is None:
             raise AnnotationError(where, f"passage {entry['passage']!r} is not in document {document.id}")
         quotes = texts(entry["quote"], where, "quote")

@@ -338,6 +338,14 @@ def reconcile(workspace: Workspace) -> list[Path]:
 # ---------------------------------------------------------------- add, remove
 
 
+def _writable(workspace: Workspace) -> None:
+    if workspace.root == Workspace.example().root:
+        raise ReportConflict(
+            f"{workspace.root} is the example shipped with orbat, never written to: make a workspace of your own"
+            " with 'orbat init DIR --example' and add reports there"
+        )
+
+
 def add(
     store: TripleStore,
     workspace: Workspace,
@@ -349,6 +357,7 @@ def add(
     current: Manifest | None = None,
 ) -> ReportChange:
     """Check, then write the report file and its graphs in one step (see the module docstring)."""
+    _writable(workspace)
     current = current or manifest.read(store)
     context = manifest.context_hash(workspace)
     prepared = prepare(
@@ -390,6 +399,7 @@ def remove(
 ) -> ReportChange:
     """Drop a report's graphs (its claims, the entities it introduces, its inferences) and delete its
     file; refused while another report uses an entity it describes."""
+    _writable(workspace)
     current = current or manifest.read(store)
     entries = current.of_report(report_id)
     if not entries:
