@@ -377,7 +377,7 @@ def add(
     except BaseException:
         _unstage(staged)
         raise
-    for temporary, final in staged:
+    for temporary, final in sorted(staged, key=lambda pair: pair[1].suffix == SUFFIX):  # the report file last
         temporary.replace(final)
     old_files = set(current.reports()[rid].files) if rid in current.reports() else set()
     for stale in sorted(old_files - set(prepared.files)):  # a text file the corrected version no longer uses
