@@ -42,6 +42,7 @@ from orbat.yamlfile import (
     AnnotationError,
     Collector,
     check_keys,
+    date,
     file_where,
     integer,
     load_yaml,
@@ -180,11 +181,7 @@ def _ref(entities: dict[str, Entity], value: Any, key: str, where: str) -> str:
 
 
 def _date(value: Any, where: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    raise AnnotationError(where, f"{value!r} is not a date (YYYY-MM-DD)")
+    return None if value is None else date(value, where, "valid_time")
 
 
 def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj: str) -> str:

@@ -169,16 +169,14 @@ def prepare(
     """Check a report (its file's bytes; errors call it ``name``; a ``file:`` text is read from
     ``folder``) against the store, and compute its graphs; raise ``Problems`` listing every problem."""
     found = Collector()
-    parsed = parse_report(data, name, folder / name.rsplit("/", 1)[-1], workspace, found)
+    parsed = parse_report(data, name, folder / name.rsplit("/", 1)[-1], workspace, found, inline_only=inline_only)
     if parsed is None:
         found.raise_any()
         raise AssertionError("a report that cannot be read has a problem")
     rid, graph = parsed.id, source_graph(parsed.id)
     files = {f"reports/{rid}{SUFFIX}": data}
     if parsed.text_path is not None:
-        if inline_only:
-            found.add(parsed.where, "a report sent over HTTP carries its text inline ('text:'), not in a file")
-        elif not parsed.text_path.name.startswith(f"{rid}."):
+        if not parsed.text_path.name.startswith(f"{rid}."):
             found.add(
                 parsed.where,
                 f"the text file of report {rid!r} must be named {rid}.<ext> (it goes beside it in reports/)",

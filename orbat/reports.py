@@ -78,11 +78,12 @@ def check_id(value: Any, where: str) -> str:
 
 
 def parse_report(
-    data: bytes, name: str, path: Path, workspace: Workspace | None, found: Collector
+    data: bytes, name: str, path: Path, workspace: Workspace | None, found: Collector, *, inline_only: bool = False
 ) -> ReportFile | None:
     """Read a report from its bytes (YAML, or JSON, which is YAML too); errors call it ``name`` and
-    ``path`` is where it lives (a ``file:`` text is beside it). Problems go to ``found``; None if
-    the report cannot be read as a whole (its entities and claims are still checked when it can)."""
+    ``path`` is where it lives (a ``file:`` text is beside it; with ``inline_only``, as over HTTP,
+    the text must be inline). Problems go to ``found``; None if the report cannot be read as a whole
+    (its entities and claims are still checked when it can)."""
     report: ReportFile | None = None
     with found.check():
         raw = mapping(load_yaml_text(decode(data, name), name), f"{name}:1", "a report {id, title, ..., claims}")
@@ -91,6 +92,8 @@ def parse_report(
         report_id = check_id(raw["id"], where)
         if ("text" in raw) == ("file" in raw):
             raise AnnotationError(where, "a report has its text inline ('text:') or beside it ('file:'), one of them")
+        if inline_only and "file" in raw:
+            raise AnnotationError(where, "a report sent over HTTP carries its text inline ('text:'), not in a file")
         text_path = None if "text" in raw else text_file(raw, path.parent)
         body = text(raw["text"], where, "text") if text_path is None else read_text(text_path)
         doc = document(raw, body, text_path or path, whole_text_default=True)

@@ -18,6 +18,7 @@ from orbat.yamlfile import (
     Collector,
     Mapping,
     check_keys,
+    date,
     file_where,
     load_yaml,
     mapping,
@@ -206,16 +207,14 @@ def load_document(meta_path: Path) -> Document:
 def document(meta: Mapping, text: str, text_path: Path, *, whole_text_default: bool = False) -> Document:
     """A document from its checked description and its text (``text_path`` is where the text is)."""
     where = meta.where
-    date = meta["date"]
-    if not isinstance(date, dt.date):
-        raise AnnotationError(where, f"date {date!r} is not YYYY-MM-DD")
+    day = date(meta["date"], where, "date")
     return Document(
         id=_text(meta["id"], where, "id"),
         path=text_path,
         title=_text(meta["title"], where, "title"),
         publisher=_text(meta["publisher"], where, "publisher"),
         author=_text(meta["author"], where, "author"),
-        date=date,
+        date=day,
         date_basis=optional_text(meta, "date_basis") or "",
         text=text,
         passages=_segment(meta, text, whole_text_default),

@@ -12,7 +12,9 @@ a value of the wrong type, so callers never meet a ``TypeError`` from bad data.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -271,3 +273,20 @@ def number(value: Any, where: str, what: str) -> float:
     except OverflowError:  # an integer past the float range
         pass
     raise AnnotationError(where, f"{what} must be a finite number, got {_shown(value)}")
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def date(value: Any, where: str, what: str) -> dt.date:
+    """A date: YAML's own (2017-05-21 unquoted), or the same written as text (JSON has no dates)."""
+    if isinstance(value, dt.datetime):
+        raise AnnotationError(where, f"{what} {value!r} is not YYYY-MM-DD")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise AnnotationError(where, f"{what} {value!r} is not YYYY-MM-DD")
