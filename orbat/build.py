@@ -29,12 +29,12 @@ from orbat import manifest, reasoning, validation
 from orbat.annotations import Annotations, load_annotations
 from orbat.inference import as_quads, background_inferences, report_inferences, to_ntriples
 from orbat.manifest import Entry, Write
-from orbat.namespaces import BACKGROUND_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, inferred_graph, source_graph
-from orbat.ontology import ontology_graph
+from orbat.namespaces import BACKGROUND_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, inferred_graph, source_graph
+from orbat.ontology import ontology_graph, ontology_ntriples
 from orbat.reports import report_path
 from orbat.store import EmbeddedStore
 from orbat.store.base import TripleStore
-from orbat.triples import claim_iri, named_graphs
+from orbat.triples import locations, named_graphs
 from orbat.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -63,13 +63,6 @@ class BuildReport:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
-
-
-def locations(annotations: Annotations) -> dict[str, str]:
-    """Node IRI -> annotation file:line, for readable validation reports."""
-    where = {str(ID[e.id]): e.where for e in annotations.entities.values()}
-    where.update({str(claim_iri(c)): f"{c.where} (claim {c.id})" for c in annotations.claims})
-    return where
 
 
 def _entities_by_kind(annotations: Annotations) -> dict[str, int]:
@@ -125,7 +118,8 @@ def compile_graphs(workspace: Workspace, reason: bool = True, progress: Progress
         union += graph
     say("validating (SHACL)")
     validation.require_valid(union, locations(annotations), workspace)
-    data = {name: to_ntriples(graph) for name, graph in rdf.items()}
+    data = {name: to_ntriples(graph) for name, graph in rdf.items() if name != str(ONTOLOGY_GRAPH)}
+    data[str(ONTOLOGY_GRAPH)] = ontology_ntriples(workspace)
     say("inferring")
     ontology_nt = data[str(ONTOLOGY_GRAPH)]
     scratch = EmbeddedStore()  # what the store will hold, for the report's contexts (as orbat add reads them)

@@ -26,8 +26,6 @@ that changed, appeared or disappeared since the manifest was written.
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +34,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 from rdflib import Graph
 
-from orbat import manifest, validation
+from orbat import manifest, staging, validation
 from orbat.annotations import (
     Annotations,
     check_document_refs,
@@ -47,39 +45,22 @@ from orbat.annotations import (
 from orbat.entities import Entity, add_entity, check_located_in
 from orbat.inference import report_inferences, to_ntriples
 from orbat.manifest import Entry, Manifest, Write
-from orbat.models import ReportChange, Reports, ReportSummary
+from orbat.models import ReportChange
 from orbat.namespaces import BACKGROUND_GRAPH, ID, inferred_graph, source_graph
-from orbat.ontology import ontology_graph
+from orbat.ontology import ontology_graph, ontology_ntriples
 from orbat.reasoning import Inconsistent
-from orbat.reports import SUFFIX, ReportFile, parse_report, report_files, report_path
+from orbat.reports import SUFFIX, ReportFile, ReportNotFound, parse_report, report_files, report_path
 from orbat.store.base import TripleStore
-from orbat.triples import named_graphs
+from orbat.triples import locations, named_graphs
 from orbat.workspace import Workspace, package_data
 from orbat.yamlfile import AnnotationError, Collector
 
 Progress = Callable[[str], None]
-TEMPORARY = ".tmp"
-REMOVING = ".removing"
-
-
-class ReportNotFound(LookupError):
-    """No report with that id."""
 
 
 class ReportConflict(ValueError):
     """A change that would leave the knowledge base inconsistent (a report others depend on, the
     seed's layout, which is edited as files)."""
-
-
-class WorkspaceWriteError(OSError):
-    """The workspace folder refused the report file (read-only, full): nothing was changed."""
-
-    def __init__(self, path: Path, exc: OSError) -> None:
-        self.full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
-        why = "the disk is full" if self.full else (exc.strerror or str(exc))
-        super().__init__(
-            exc.errno, f"cannot write the report into the workspace folder {path.parent}: {why}; nothing was changed"
-        )
 
 
 @dataclass
@@ -221,21 +202,20 @@ def prepare(
     annotations = Annotations([document], entities, claims, workspace, [parsed])
     rdf = named_graphs(annotations, background=False)[graph]
     report_nt = to_ntriples(rdf)
-    ontology_nt = to_ntriples(ontology_graph(workspace))
+    ontology_nt = ontology_ntriples(workspace)
     gone = _described_in(store, graph) - {str(s) for s in rdf.subjects() if str(s).startswith(str(ID))}
     found.problems += _dependency_problems(store, graph, gone, parsed.where)
     inferred = b""
     checked = Graph()
     try:
         inferred, around = report_inferences(store, report_nt, graph, ontology_nt)
-        checked.parse(data=report_nt + around, format="nt")
+        checked.parse(data=around, format="nt")
     except Inconsistent as exc:
         found.add(parsed.where, str(exc))
-        checked.parse(data=report_nt, format="nt")
+    checked += rdf
     checked += ontology_graph(workspace)
-    from orbat.build import locations  # the build's readable places of nodes
-
-    found.problems += _violations(validation.check(checked, locations(annotations), workspace))
+    focus = {str(node) for node in rdf.subjects()} | {str(ID[e]) for e in entities}
+    found.problems += _violations(validation.check(checked, locations(annotations), workspace, focus))
     found.raise_any()
 
     inputs = manifest.hash_of(context, files)
@@ -286,53 +266,6 @@ def prepare(
     return Prepared(parsed, files, writes, len(claims), action)
 
 
-# ---------------------------------------------------------------- files
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-
-
-def _stage(workspace: Workspace, files: dict[str, bytes]) -> list[tuple[Path, Path]]:
-    """Write each file under a hidden temporary name beside its own; (temporary, final) pairs."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, data in files.items():
-            final = workspace.root / name
-            final.parent.mkdir(parents=True, exist_ok=True)
-            temporary = final.with_name(f".{final.name}{TEMPORARY}")
-            staged.append((temporary, final))
-            with temporary.open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-    except OSError as exc:
-        _unstage(staged)
-        raise WorkspaceWriteError(workspace.root / next(iter(files)), exc) from exc
-    return staged
-
-
-def _unstage(staged: list[tuple[Path, Path]]) -> None:
-    for temporary, _ in staged:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-
-
-def reconcile(workspace: Workspace) -> list[Path]:
-    """Remove what an interrupted add or remove left in the reports folder (hidden temporary files;
-    a hidden removed file is deleted): the build that follows makes the store match the files."""
-    left = sorted(workspace.reports.glob(f".*{TEMPORARY}")) + sorted(workspace.reports.glob(f".*{REMOVING}"))
-    for path in left:
-        with contextlib.suppress(OSError):
-            path.unlink()
-    return left
-
-
 # ---------------------------------------------------------------- add, remove
 
 
@@ -369,19 +302,17 @@ def add(
     )
     if not prepared.writes and not on_disk:
         return outcome
-    staged = _stage(workspace, on_disk)
+    staged = staging.stage(workspace, on_disk)
     try:
         manifest.apply(store, workspace, prepared.writes)
     except BaseException:
-        _unstage(staged)
+        staging.unstage(staged)
         raise
-    for temporary, final in sorted(staged, key=lambda pair: pair[1].suffix == SUFFIX):  # the report file last
-        temporary.replace(final)
+    staging.put_in_place(staged)
     old_files = set(current.reports()[rid].files) if rid in current.reports() else set()
     for stale in sorted(old_files - set(prepared.files)):  # a text file the corrected version no longer uses
         with contextlib.suppress(OSError):
             (workspace.root / stale).unlink()
-    _fsync_folder(workspace.reports)
     return outcome
 
 
@@ -412,28 +343,13 @@ def remove(
     problems = _dependency_problems(store, graph, _described_in(store, graph), f"reports/{report_id}{SUFFIX}")
     if problems:
         raise ReportConflict("; ".join(f"{p.where}: {p.message}" for p in problems))
-    hidden: list[tuple[Path, Path]] = []
-    try:
-        for name in files:
-            path = workspace.root / name
-            if path.exists():
-                target = path.with_name(f".{path.name}{REMOVING}")
-                path.replace(target)
-                hidden.append((target, path))
-    except OSError as exc:
-        for target, path in hidden:
-            target.replace(path)
-        raise WorkspaceWriteError(workspace.root / files[0], exc) from exc
+    hidden = staging.hide(workspace, files)
     try:
         manifest.apply(store, workspace, [], [e.graph for e in entries])
     except BaseException:
-        for target, path in hidden:
-            target.replace(path)
+        staging.unhide(hidden)
         raise
-    for target, _ in hidden:
-        with contextlib.suppress(OSError):
-            target.unlink()
-    _fsync_folder(workspace.reports)
+    staging.delete(hidden)
     return ReportChange(id=report_id, action="removed", claims=0, file=files[0], graphs={e.graph: 0 for e in entries})
 
 
@@ -444,7 +360,7 @@ def sync(store: TripleStore, workspace: Workspace, current: Manifest, progress: 
     """Bring the store to the workspace's report files, report by report (the incremental build)."""
     from orbat.build import BuildReport
 
-    reconcile(workspace)
+    staging.reconcile(workspace)
     context = manifest.context_hash(workspace)
     on_disk = {p.name.removesuffix(SUFFIX): p for p in report_files(workspace)}
     recorded = {rid: e for rid, e in current.reports().items() if all(f.startswith("reports/") for f in e.files)}
@@ -507,55 +423,3 @@ def _shown(path: Path) -> str:
     from orbat.yamlfile import display
 
     return display(path)
-
-
-# ---------------------------------------------------------------- reading
-
-
-_REPORTS = """
-PREFIX orb: <https://w3id.org/orbat/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?id ?title ?date ?publisher ?author (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
-  GRAPH ?graph { ?document a orb:SourceDocument ; dcterms:identifier ?id ; dcterms:title ?title ; dcterms:date ?date ;
-                 dcterms:publisher ?publisher ; dcterms:creator ?author .
-                 OPTIONAL { ?claim a orb:Claim } }
-  FILTER (STRSTARTS(STR(?graph), "https://w3id.org/orbat/graph/source/"))
-}
-GROUP BY ?id ?title ?date ?publisher ?author
-ORDER BY ?id
-"""
-
-
-def listing(store: TripleStore) -> Reports:
-    """The reports the store holds: id, title, date, publisher, author, claims, files, graphs."""
-    current = manifest.read(store)
-    by_report: dict[str, list[Entry]] = {}
-    for entry in current.entries.values():
-        if entry.report is not None:
-            by_report.setdefault(entry.report, []).append(entry)
-    found = []
-    for row in store.query(_REPORTS):  # type: ignore[union-attr]
-        rid = row["id"].value  # type: ignore[index]
-        entries = sorted(by_report.get(rid, []), key=lambda e: e.graph)
-        found.append(
-            ReportSummary(
-                id=rid,
-                title=row["title"].value,  # type: ignore[index]
-                date=row["date"].value,  # type: ignore[index]
-                publisher=row["publisher"].value.removeprefix(str(ID)),  # type: ignore[index]
-                author=row["author"].value.removeprefix(str(ID)),  # type: ignore[index]
-                claims=int(row["claims"].value),  # type: ignore[index]
-                files=sorted({f for e in entries for f in e.files}),
-                graphs={e.graph: e.triples for e in entries},
-                introduces=sorted({i for e in entries for i in e.introduces}),
-            )
-        )
-    return Reports(reports=found)
-
-
-def summary(store: TripleStore, report_id: str) -> ReportSummary:
-    """One report of the store, as ``listing`` gives it; ``ReportNotFound`` if there is none."""
-    for item in listing(store).reports:
-        if item.id == report_id:
-            return item
-    raise ReportNotFound(f"no report {report_id!r} in the knowledge base (see GET /api/reports)")

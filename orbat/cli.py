@@ -27,7 +27,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from orbat import answers, changes, config
+from orbat import answers, changes, config, reports
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.export import FORMATS, export_format, write
@@ -76,7 +76,7 @@ KNOWN_ERRORS = (
     ReasonerUnavailable,
     Inconsistent,
     WorkspaceError,
-    changes.ReportNotFound,
+    reports.ReportNotFound,
     changes.ReportConflict,
     OSError,
 )
@@ -333,7 +333,7 @@ def list_reports(
     ctx: typer.Context, fmt: FormatOption = "table", store: StoreOption = None, sparql_url: SparqlOption = None
 ) -> None:
     """The reports of the knowledge base: id, date, title, claims, file."""
-    _print_answer(changes.listing(_reading_store(_workspace(ctx), store, sparql_url)), fmt)
+    _print_answer(reports.listing(_reading_store(_workspace(ctx), store, sparql_url)), fmt)
 
 
 @app.command()

@@ -160,7 +160,7 @@ def context(store: TripleStore, report: bytes, graph: str, ontology_nt: bytes) -
     ends: set[str] = set()
     for triple in parse(report, format=RdfFormat.N_TRIPLES):
         for term in (triple.subject, triple.object):
-            if isinstance(term, NamedNode) and term.value.startswith(_ID):
+            if isinstance(term, NamedNode) and term.value.startswith(_ID) and "/" not in term.value[len(_ID) :]:
                 named.add(term.value)
                 if triple.predicate.value in transitive:
                     ends.add(term.value)
@@ -196,13 +196,17 @@ def _already(store: TripleStore, triples: list[Triple]) -> set[str]:
 
 def report_inferences(store: TripleStore, report: bytes, graph: str, ontology_nt: bytes) -> tuple[bytes, bytes]:
     """A report's inferred graph (N-Triples), and its validation context: the background's and other
-    reports' statements about what it names. ``store`` holds the background, its inferences and the
+    reports' statements about the entities it names. ``store`` holds the background, its inferences and the
     other reports; ``Inconsistent`` if the report contradicts the ontology's axioms with them."""
     background, named = context(store, report, graph, ontology_nt)
     derived = closure(ontology_nt + background + report)
     present = _already(store, derived)
     inferred = ntriples(t for t in derived if str(t) not in present)
-    return inferred, background + touched(store, named, graph)
+    subjects = {f"<{n}>" for n in named}
+    about_named = b"".join(
+        line + b"\n" for line in background.splitlines() if line.split(b" ", 1)[0].decode() in subjects
+    )
+    return inferred, about_named + touched(store, named, graph)
 
 
 def background_inferences(ontology_nt: bytes, background: bytes) -> bytes:
@@ -211,7 +215,8 @@ def background_inferences(ontology_nt: bytes, background: bytes) -> bytes:
 
 
 def to_ntriples(graph: Graph) -> bytes:
-    """An rdflib graph as sorted N-Triples: the canonical bytes of an asserted graph."""
+    """An rdflib graph as sorted N-Triples: the canonical bytes of an asserted graph (as
+    orbat.ontology.ontology_ntriples makes the ontology's)."""
     lines = {line.strip() for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()}
     return "".join(f"{line}\n" for line in sorted(lines) if line).encode("utf-8")
 

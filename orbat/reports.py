@@ -4,6 +4,7 @@ A report is how knowledge grows: an analyst reads a document and writes down, in
 workspace (``reports/<id>.yaml``), what the document is, the new entities it names and the claims
 it makes, each with its verbatim quote. The file is the record (reviewable, diffable); its named
 graph in the store is derived from it (orbat.changes adds, replaces and removes both together).
+``listing`` and ``summary`` read the reports a store holds (its manifest and their documents).
 
     id: a-stable-slug            # the report's id (its document's); the file is reports/<id>.yaml
     title: "..."
@@ -28,8 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from orbat import manifest
 from orbat.entities import ID_PATTERN, Entity, entity_entry
+from orbat.models import Reports, ReportSummary
+from orbat.namespaces import ID
 from orbat.sources import DOCUMENT_KEYS, Document, document, text_file
+from orbat.store.base import TripleStore
 from orbat.workspace import Workspace
 from orbat.yamlfile import (
     AnnotationError,
@@ -46,6 +51,10 @@ from orbat.yamlfile import (
 
 REPORT_KEYS = (DOCUMENT_KEYS[0], [*DOCUMENT_KEYS[1], "text", "file", "entities", "claims"])
 SUFFIX = ".yaml"
+
+
+class ReportNotFound(LookupError):
+    """No report with that id."""
 
 
 @dataclass(frozen=True)
@@ -114,3 +123,55 @@ def load_report(path: Path, workspace: Workspace, found: Collector) -> ReportFil
             raise AnnotationError(report.where, f"report {report.id!r} must be in {report.id}{SUFFIX}, not {path.name}")
         return report
     return None
+
+
+# ---------------------------------------------------------------- reading
+
+
+_REPORTS = """
+PREFIX orb: <https://w3id.org/orbat/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?id ?title ?date ?publisher ?author (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  GRAPH ?graph { ?document a orb:SourceDocument ; dcterms:identifier ?id ; dcterms:title ?title ; dcterms:date ?date ;
+                 dcterms:publisher ?publisher ; dcterms:creator ?author .
+                 OPTIONAL { ?claim a orb:Claim } }
+  FILTER (STRSTARTS(STR(?graph), "https://w3id.org/orbat/graph/source/"))
+}
+GROUP BY ?id ?title ?date ?publisher ?author
+ORDER BY ?id
+"""
+
+
+def listing(store: TripleStore) -> Reports:
+    """The reports the store holds: id, title, date, publisher, author, claims, files, graphs."""
+    current = manifest.read(store)
+    by_report: dict[str, list[manifest.Entry]] = {}
+    for entry in current.entries.values():
+        if entry.report is not None:
+            by_report.setdefault(entry.report, []).append(entry)
+    found = []
+    for row in store.query(_REPORTS):  # type: ignore[union-attr]
+        rid = row["id"].value  # type: ignore[index]
+        entries = sorted(by_report.get(rid, []), key=lambda e: e.graph)
+        found.append(
+            ReportSummary(
+                id=rid,
+                title=row["title"].value,  # type: ignore[index]
+                date=row["date"].value,  # type: ignore[index]
+                publisher=row["publisher"].value.removeprefix(str(ID)),  # type: ignore[index]
+                author=row["author"].value.removeprefix(str(ID)),  # type: ignore[index]
+                claims=int(row["claims"].value),  # type: ignore[index]
+                files=sorted({f for e in entries for f in e.files}),
+                graphs={e.graph: e.triples for e in entries},
+                introduces=sorted({i for e in entries for i in e.introduces}),
+            )
+        )
+    return Reports(reports=found)
+
+
+def summary(store: TripleStore, report_id: str) -> ReportSummary:
+    """One report of the store, as ``listing`` gives it; ``ReportNotFound`` if there is none."""
+    for item in listing(store).reports:
+        if item.id == report_id:
+            return item
+    raise ReportNotFound(f"no report {report_id!r} in the knowledge base (see GET /api/reports)")

@@ -181,6 +181,13 @@ def _claim_triples(graph: Graph, claim: Claim) -> None:
             _evidence_triples(graph, node, index, evidence, claim.document)
 
 
+def locations(annotations: Annotations) -> dict[str, str]:
+    """Node IRI -> annotation file:line, for readable validation reports."""
+    where = {str(ID[e.id]): e.where for e in annotations.entities.values()}
+    where.update({str(claim_iri(c)): f"{c.where} (claim {c.id})" for c in annotations.claims})
+    return where
+
+
 def named_graphs(annotations: Annotations, *, background: bool = True) -> dict[str, Graph]:
     """The knowledge base from the annotations, by named graph IRI (ontology and inferences apart);
     without ``background``, only the reports' graphs (what ``annotations`` holds of one report)."""

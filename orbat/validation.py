@@ -7,7 +7,7 @@ helps nobody.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -93,12 +93,21 @@ def _is_class_check(focus: Node | None, value: Node | None) -> bool:
 
 
 def check(
-    data: Graph, locations: Mapping[str, str] | None = None, workspace: Workspace | None = None
+    data: Graph,
+    locations: Mapping[str, str] | None = None,
+    workspace: Workspace | None = None,
+    focus: Iterable[str] | None = None,
 ) -> list[Violation]:
     """Validate ``data`` (which must include the ontology, for subclass targets) against the shapes
-    of the package and the workspace; return violations."""
+    of the package and the workspace; return violations. With ``focus``, only those nodes are
+    validated (and the checks that run once over a whole class, whose focus is the class): a
+    report's nodes, not the context it is validated in."""
+    shapes = shapes_graph(workspace)
+    nodes = None
+    if focus is not None:
+        nodes = sorted({*focus, *(str(n) for n in shapes.objects(None, SH.targetNode))})
     conforms, results, _ = validate(
-        data, shacl_graph=shapes_graph(workspace), inference="none", advanced=False, allow_warnings=False
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=False, focus_nodes=nodes
     )
     if conforms:
         return []

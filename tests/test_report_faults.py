@@ -27,7 +27,7 @@ from sparql_support import WRITABLE, bearer
 from test_store_disk import fill, small_disk  # noqa: F401  (a fixture)
 
 from api.app import create_app
-from orbat import changes, manifest
+from orbat import changes, manifest, staging
 from orbat.build import build
 from orbat.namespaces import source_graph
 from orbat.store import EmbeddedStore
@@ -174,9 +174,9 @@ def test_a_read_only_workspace_is_a_clear_error_and_nothing_changes(
     before, on_disk = quads(store), files(workspace)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     try:
-        with pytest.raises(changes.WorkspaceWriteError, match="Read-only file system; nothing was changed"):
+        with pytest.raises(staging.WorkspaceWriteError, match="Read-only file system; nothing was changed"):
             add(store, workspace, SECOND)
-        with pytest.raises(changes.WorkspaceWriteError, match="Read-only file system; nothing was changed"):
+        with pytest.raises(staging.WorkspaceWriteError, match="Read-only file system; nothing was changed"):
             changes.remove(store, workspace, FIRST)
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)

@@ -27,7 +27,7 @@ from report_support import (
     quads,
 )
 
-from orbat import changes, manifest
+from orbat import changes, manifest, reports
 from orbat.build import build
 from orbat.namespaces import inferred_graph, source_graph
 from orbat.store import EmbeddedStore, TripleStore
@@ -68,7 +68,7 @@ def test_three_reports_go_into_an_empty_workspace_as_a_full_build_would_put_them
     store, workspace = three
     assert sorted(files(workspace)) == sorted([f"{FIRST}.yaml", f"{SECOND}.yaml", f"{THIRD}.yaml", f"{THIRD}.txt"])
     assert (workspace.reports / f"{FIRST}.yaml").read_bytes() == fixture_bytes(FIRST)
-    listed = {r.id: r for r in changes.listing(store).reports}
+    listed = {r.id: r for r in reports.listing(store).reports}
     assert set(listed) == {FIRST, SECOND, THIRD}
     assert listed[FIRST].claims == 3 and "tanf-outpost" in listed[FIRST].introduces
     assert listed[THIRD].files == [f"reports/{THIRD}.txt", f"reports/{THIRD}.yaml"]
@@ -177,7 +177,7 @@ def test_a_report_that_others_use_cannot_be_removed(three: tuple[EmbeddedStore, 
     with pytest.raises(changes.ReportConflict, match=f"is used by report '{SECOND}'"):
         changes.remove(store, workspace, FIRST)
     assert quads(store) == before and files(workspace) == on_disk
-    with pytest.raises(changes.ReportNotFound):
+    with pytest.raises(reports.ReportNotFound):
         changes.remove(store, workspace, "no-such-report")
 
 

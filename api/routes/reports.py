@@ -22,7 +22,7 @@ from api.execution import STORE
 from api.models import ErrorResponse
 from api.routes.common import blocking, error_responses
 from api.state import get_state
-from orbat import changes
+from orbat import changes, reports, staging
 from orbat.models import ReportChange, Reports, ReportSummary
 from orbat.store.base import TripleStore
 from orbat.workspace import Workspace
@@ -63,8 +63,8 @@ _POST_OPENAPI = {
 def report_detail(store: TripleStore, report_id: str) -> ReportSummary:
     """One report, or a 404 (in a worker: the error travels back pickled)."""
     try:
-        return changes.summary(store, report_id)
-    except changes.ReportNotFound as exc:
+        return reports.summary(store, report_id)
+    except reports.ReportNotFound as exc:
         raise ApiError(404, str(exc), {"report": report_id}) from exc
 
 
@@ -74,15 +74,15 @@ def _refusal(exc: Exception) -> ApiError:
         count = len(exc.problems)
         message = f"the report has {count} problem{'s' if count > 1 else ''}, nothing changed: {exc.lines()[0]}"
         return ApiError(422, message, {"problems": exc.lines()})
-    if isinstance(exc, changes.ReportNotFound):
+    if isinstance(exc, reports.ReportNotFound):
         return ApiError(404, str(exc))
     if isinstance(exc, changes.ReportConflict):
         return ApiError(409, str(exc))
-    assert isinstance(exc, changes.WorkspaceWriteError)
+    assert isinstance(exc, staging.WorkspaceWriteError)
     return ApiError(507 if exc.full else 503, str(exc))
 
 
-_REFUSED = (Problems, changes.ReportNotFound, changes.ReportConflict, changes.WorkspaceWriteError)
+_REFUSED = (Problems, reports.ReportNotFound, changes.ReportConflict, staging.WorkspaceWriteError)
 
 
 def add_report(store: TripleStore, workspace: Workspace, body: bytes, name: str) -> ReportChange:
@@ -110,7 +110,7 @@ def _served_workspace(request: Request) -> Workspace:
     "/reports", response_model=Reports, summary="The reports of the knowledge base", responses=error_responses()
 )
 async def list_reports(request: Request) -> Any:
-    return await blocking(request, changes.listing, STORE)
+    return await blocking(request, reports.listing, STORE)
 
 
 @router.get(
