@@ -46,7 +46,7 @@ from orbat.entities import Entity, add_entity, check_located_in
 from orbat.inference import report_inferences, to_ntriples
 from orbat.manifest import Entry, Manifest, Write
 from orbat.models import ReportChange
-from orbat.namespaces import BACKGROUND_GRAPH, ID, inferred_graph, source_graph
+from orbat.namespaces import BACKGROUND_GRAPH, ID, ORB, inferred_graph, source_graph
 from orbat.ontology import ontology_graph, ontology_ntriples
 from orbat.reasoning import Inconsistent
 from orbat.reports import SUFFIX, ReportFile, ReportNotFound, parse_report, report_files, report_path
@@ -72,6 +72,7 @@ class Prepared:
     writes: list[Write]
     claims: int
     action: str
+    current: Manifest  # what the store's manifest said of the report before
 
 
 def _template(name: str) -> str:
@@ -82,9 +83,9 @@ class KnownEntities(dict[str, Entity]):
     """The entities a report may refer to: its own, and those the store describes (the background,
     other reports), looked up as the checks ask for them."""
 
-    def __init__(self, store: TripleStore, graph: str, introducers: dict[str, str]) -> None:
+    def __init__(self, store: TripleStore, graph: str) -> None:
         super().__init__()
-        self.store, self.graph, self.introducers = store, graph, introducers
+        self.store, self.graph = store, graph
 
     def __contains__(self, key: object) -> bool:
         if dict.__contains__(self, key):
@@ -99,7 +100,7 @@ class KnownEntities(dict[str, Entity]):
         if not rows:
             return False
         where = {row["where"].value for row in rows}
-        introducer = self.introducers.get(key)
+        introducer = next((row["introducer"].value for row in rows if row["introducer"] is not None), None)
         described = str(BACKGROUND_GRAPH) in where or (introducer is not None and source_graph(introducer) in where)
         kinds = tuple(sorted({row["kind"].value.rsplit("#", 1)[-1] for row in rows}))
         self[key] = Entity(
@@ -142,7 +143,7 @@ def prepare(
     data: bytes,
     name: str,
     folder: Path,
-    current: Manifest,
+    current: Manifest | None,
     context: str,
     *,
     inline_only: bool = False,
@@ -155,6 +156,7 @@ def prepare(
         found.raise_any()
         raise AssertionError("a report that cannot be read has a problem")
     rid, graph = parsed.id, source_graph(parsed.id)
+    current = current or manifest.read(store, report=rid)
     files = {f"reports/{rid}{SUFFIX}": data}
     if parsed.text_path is not None:
         if not parsed.text_path.name.startswith(f"{rid}."):
@@ -174,8 +176,7 @@ def prepare(
             parsed.where,
             f"report id {rid!r} is already used by another report ({', '.join(recorded.files[:1])}, the seed's layout)",
         )
-    introducers = current.introduced()
-    entities = KnownEntities(store, graph, introducers)
+    entities = KnownEntities(store, graph)
     for entity in parsed.entities:
         with found.check():
             if not dict.__contains__(entities, entity.id) and entity.id in entities:  # described outside it
@@ -214,7 +215,8 @@ def prepare(
         found.add(parsed.where, str(exc))
     checked += rdf
     checked += ontology_graph(workspace)
-    focus = {str(node) for node in rdf.subjects()} | {str(ID[e]) for e in entities}
+    sources = {str(o) for p in (ORB.assertedBy, ORB.citesSource) for o in rdf.objects(None, p)}
+    focus = {str(node) for node in rdf.subjects()} | sources  # its nodes, and who it says asserts
     found.problems += _violations(validation.check(checked, locations(annotations), workspace, focus))
     found.raise_any()
 
@@ -263,7 +265,7 @@ def prepare(
         action = "replaced"
     else:
         action = "unchanged"
-    return Prepared(parsed, files, writes, len(claims), action)
+    return Prepared(parsed, files, writes, len(claims), action, current)
 
 
 # ---------------------------------------------------------------- add, remove
@@ -289,7 +291,6 @@ def add(
 ) -> ReportChange:
     """Check, then write the report file and its graphs in one step (see the module docstring)."""
     _writable(workspace)
-    current = current or manifest.read(store)
     context = manifest.context_hash(workspace)
     prepared = prepare(
         store, workspace, data, name, folder or workspace.reports, current, context, inline_only=inline_only
@@ -309,7 +310,8 @@ def add(
         staging.unstage(staged)
         raise
     staging.put_in_place(staged)
-    old_files = set(current.reports()[rid].files) if rid in current.reports() else set()
+    old = prepared.current.reports()
+    old_files = set(old[rid].files) if rid in old else set()
     for stale in sorted(old_files - set(prepared.files)):  # a text file the corrected version no longer uses
         with contextlib.suppress(OSError):
             (workspace.root / stale).unlink()
@@ -329,7 +331,7 @@ def remove(
     """Drop a report's graphs (its claims, the entities it introduces, its inferences) and delete its
     file; refused while another report uses an entity it describes."""
     _writable(workspace)
-    current = current or manifest.read(store)
+    current = current or manifest.read(store, report=report_id)
     entries = current.of_report(report_id)
     if not entries:
         raise ReportNotFound(f"no report {report_id!r} in the knowledge base (see 'orbat reports' or GET /api/reports)")
@@ -365,7 +367,7 @@ def sync(store: TripleStore, workspace: Workspace, current: Manifest, progress: 
     on_disk = {p.name.removesuffix(SUFFIX): p for p in report_files(workspace)}
     recorded = {rid: e for rid, e in current.reports().items() if all(f.startswith("reports/") for f in e.files)}
     report = BuildReport(
-        fingerprint=workspace.fingerprint(),
+        fingerprint="",  # an incremental build reads only the reports that changed
         sources=0,
         passages=0,
         claims=0,
@@ -403,9 +405,7 @@ def sync(store: TripleStore, workspace: Workspace, current: Manifest, progress: 
                 progress(f"checking report {rid}")
             path = on_disk[rid]
             try:
-                prepared = prepare(
-                    store, workspace, path.read_bytes(), _shown(path), path.parent, manifest.read(store), context
-                )
+                prepared = prepare(store, workspace, path.read_bytes(), _shown(path), path.parent, None, context)
             except AnnotationError as exc:
                 failed[rid] = exc
                 continue

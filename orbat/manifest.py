@@ -96,12 +96,22 @@ _READ = f"""
 SELECT ?graph ?key ?value WHERE {{
   GRAPH <{MANIFEST_GRAPH}> {{ ?graph ?key ?value }}
 }}"""
+_READ_REPORT = f"""
+SELECT ?graph ?key ?value ?report WHERE {{
+  GRAPH <{MANIFEST_GRAPH}> {{
+    {{ ?graph <{ORB}reportId> $report ; ?key ?value }}
+    UNION
+    {{ BIND (<{MANIFEST_GRAPH}> AS ?graph) ?graph ?key ?value }}
+  }}
+}}"""
 
 
-def read(store: TripleStore) -> Manifest:
-    """The store's manifest."""
+def read(store: TripleStore, report: str | None = None) -> Manifest:
+    """The store's manifest; with ``report``, only the entries of that report's graphs (a read of a
+    few rows instead of thousands, for a change of one report)."""
     rows: dict[str, dict[str, list[str]]] = {}
-    for row in store.query(_READ):  # type: ignore[union-attr]
+    found = store.query(_READ) if report is None else store.query(_READ_REPORT, {"report": Literal(report)})
+    for row in found:  # type: ignore[union-attr]
         key = row["key"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]  # type: ignore[index]
         rows.setdefault(row["graph"].value, {}).setdefault(key, []).append(row["value"].value)  # type: ignore[index]
     manifest = Manifest()

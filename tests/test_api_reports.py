@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+import yaml
 from fastapi.testclient import TestClient
 from raw_http import exchange
 from report_support import FIRST, FIXTURES, SECOND, THIRD, built_from_files, files, fixture_bytes, quads
@@ -63,7 +64,7 @@ def test_reports_added_over_http_answer_at_once(served: tuple[TestClient, Embedd
     first = post(client, fixture_bytes(FIRST))
     assert first.status_code == 201 and first.json()["action"] == "added" and first.json()["claims"] == 3
     assert post(client, fixture_bytes(SECOND)).status_code == 201
-    as_json = json.dumps(__import__("yaml").safe_load(inline(THIRD)), default=str).encode()
+    as_json = json.dumps(yaml.safe_load(inline(THIRD)), default=str).encode()
     third = post(client, as_json, {**bearer(), "Content-Type": "application/json"})
     assert third.status_code == 201, third.text
     near = client.get("/api/near", params={"place": "the Tanf outpost", "radius_km": 30}).json()
