@@ -26,12 +26,12 @@ that changed, appeared or disappeared since the manifest was written.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 from rdflib import Graph
 
 from orbat import manifest, staging, validation
@@ -42,7 +42,7 @@ from orbat.annotations import (
     number_duplicates,
     report_claims,
 )
-from orbat.entities import Entity, add_entity, check_located_in
+from orbat.entities import ID_PATTERN, Entity, add_entity, check_located_in
 from orbat.inference import report_inferences, to_ntriples
 from orbat.manifest import Entry, Manifest, Write
 from orbat.models import ReportChange
@@ -81,32 +81,53 @@ def _template(name: str) -> str:
 
 class KnownEntities(dict[str, Entity]):
     """The entities a report may refer to: its own, and those the store describes (the background,
-    other reports), looked up as the checks ask for them."""
+    other reports), looked up as the checks ask for them, or all at once (``look_up``)."""
 
     def __init__(self, store: TripleStore, graph: str) -> None:
         super().__init__()
         self.store, self.graph = store, graph
+        self.missing: set[str] = set()
+
+    def look_up(self, keys: Iterable[str]) -> None:
+        """Ask the store about ``keys`` in one query; those it does not describe are remembered."""
+        asked = {k for k in keys if ID_PATTERN.match(k) and not dict.__contains__(self, k) and k not in self.missing}
+        if not asked:
+            return
+        nodes = " ".join(str(NamedNode(ID[k])) for k in sorted(asked))
+        text = _template("entity-graphs").replace("$nodes", nodes).replace("$graph", str(NamedNode(self.graph)))
+        rows: dict[str, list[Any]] = {}
+        for row in self.store.query(text):  # type: ignore[union-attr]
+            rows.setdefault(row["entity"].value.removeprefix(str(ID)), []).append(row)  # type: ignore[index]
+        for key, found in rows.items():
+            where = {row["where"].value for row in found}
+            introducer = next((row["introducer"].value for row in found if row["introducer"] is not None), None)
+            described = str(BACKGROUND_GRAPH) in where or (introducer is not None and source_graph(introducer) in where)
+            kinds = tuple(sorted({row["kind"].value.rsplit("#", 1)[-1] for row in found}))
+            report = None if str(BACKGROUND_GRAPH) in where else introducer
+            self[key] = Entity(key, kinds, key, report=report, implied=not described)
+        self.missing |= asked - set(rows)
 
     def __contains__(self, key: object) -> bool:
-        if dict.__contains__(self, key):
-            return True
         if not isinstance(key, str):
             return False
-        try:
-            node = NamedNode(ID[key])
-        except ValueError:
-            return False
-        rows = list(self.store.query(_template("entity-graphs"), {"entity": node, "graph": Literal(self.graph)}))  # type: ignore[call-overload]
-        if not rows:
-            return False
-        where = {row["where"].value for row in rows}
-        introducer = next((row["introducer"].value for row in rows if row["introducer"] is not None), None)
-        described = str(BACKGROUND_GRAPH) in where or (introducer is not None and source_graph(introducer) in where)
-        kinds = tuple(sorted({row["kind"].value.rsplit("#", 1)[-1] for row in rows}))
-        self[key] = Entity(
-            key, kinds, key, report=None if str(BACKGROUND_GRAPH) in where else introducer, implied=not described
-        )
-        return True
+        self.look_up([key])
+        return dict.__contains__(self, key)
+
+
+_REFERENCES = ("subject", "object", "asserted_by", "cites", "equipment")
+
+
+def referenced(report: ReportFile) -> set[str]:
+    """Every entity id a report's entries name (before they are checked), to look them up at once."""
+    found = {report.document.publisher, report.document.author}
+    found |= {p.author for p in report.document.passages if p.author}
+    found |= {place for e in report.entities for place in e.located_in}
+    for entry in report.claims:
+        if isinstance(entry, dict):
+            for key in _REFERENCES:
+                values = entry.get(key)
+                found |= {str(v) for v in (values if isinstance(values, list) else [values]) if isinstance(v, str)}
+    return found
 
 
 def _described_in(store: TripleStore, graph: str) -> set[str]:
@@ -177,9 +198,11 @@ def prepare(
             f"report id {rid!r} is already used by another report ({', '.join(recorded.files[:1])}, the seed's layout)",
         )
     entities = KnownEntities(store, graph)
+    entities.look_up(referenced(parsed) | {e.id for e in parsed.entities})
+    own: set[str] = set()
     for entity in parsed.entities:
         with found.check():
-            if not dict.__contains__(entities, entity.id) and entity.id in entities:  # described outside it
+            if entity.id not in own and entity.id in entities:  # described outside it
                 other = entities[entity.id]
                 where = (
                     f"report {other.report!r}"
@@ -190,6 +213,7 @@ def prepare(
                 )
                 raise AnnotationError(entity.where, f"entity {entity.id!r} is already described in {where}")
             add_entity(entities, entity)
+            own.add(entity.id)
     for entity in parsed.entities:
         with found.check():
             check_located_in(entity, entities)
