@@ -1,4 +1,4 @@
-"""REST API under /api: entities, near, claims, sources, alliances, units, queries, export, health.
+"""REST API under /api: entities, near, claims, sources, reports, alliances, units, queries, export, health.
 
 Each URL segment has its module under ``api/routes``; ``router(workspace)`` gathers them, and the
 web page at ``/``, for one app (the named queries are the workspace's). Handlers only shape HTTP:
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.routes import alliances, claims, entities, export, health, near, page, queries, sources, units
+from api.routes import alliances, claims, entities, export, health, near, page, queries, reports, sources, units
 from api.routes.common import check_query_string
 from api.routes.numbers import check_numbers
 from orbat.workspace import Workspace
@@ -24,6 +24,7 @@ def router(workspace: Workspace | None) -> APIRouter:
         near.router,
         claims.router,
         sources.router,
+        reports.router,
         alliances.router,
         units.router,
         queries.router(workspace),

@@ -1,17 +1,24 @@
 """The analysts' annotation files, read and checked: entities and claims.
 
-In a workspace (orbat.workspace), ``annotations/entities*.yaml`` lists entities;
-``annotations/claims-*.yaml`` lists the claims read from one source document; ``background/*.yaml``
-lists background knowledge. Every entry is
-checked here against the ontology and the source text; the first problem stops the load with the
-file, the line and the reason (unknown key, dangling id, a quote that is not in the passage...).
+In a workspace (orbat.workspace), ``reports/*.yaml`` are reports (one file each: the document, the
+entities it introduces and its claims, orbat.reports); ``annotations/entities*.yaml`` is the
+registry of entities; ``annotations/claims-*.yaml`` lists the claims read from one document of
+``sources/`` (the layout of the seed); ``background/*.yaml`` lists background knowledge. Every entry
+is checked here against the ontology and the source text, and every problem is collected: the
+load fails with all of them at once (``orbat.yamlfile.Problems``), each with the file, the line and
+the reason (unknown key, dangling id, a quote that is not in the passage...).
+
+A claim's id says what it states and where (document, passage, subject, relation, object or value),
+not how the quote is worded, so it survives a corrected quote and a reordered file; true duplicates
+(the same statement in the same passage, with other quotes or qualifiers) are told apart by a
+suffix given in the order of their content, not of the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +26,25 @@ from orbat import ontology
 from orbat.claimlinks import resolve_links
 from orbat.entities import (
     Entity,
+    add_entity,
     as_list,
+    check_located_in,
     commenter_entities,
+    described,
     load_entities,
     unknown_author_entities,
     unknown_author_id,
 )
 from orbat.ids import digest, slug
+from orbat.reports import ReportFile, load_report, report_files
 from orbat.sources import Document, Passage, load_documents
 from orbat.validtime import ValidTime, load_valid_time
 from orbat.workspace import Workspace
 from orbat.yamlfile import (
     AnnotationError,
+    Collector,
     check_keys,
+    date,
     file_where,
     integer,
     load_yaml,
@@ -87,6 +100,31 @@ class Claim:
         """The originator, or else the asserter."""
         return self.originator or self.asserted_by
 
+    report: str | None = None  # the report whose graph holds it; None: background knowledge
+
+    def content(self) -> tuple[object, ...]:
+        """Everything it says beyond its identity, to order true duplicates (orbat.annotations)."""
+        return (
+            tuple(e.quote for e in self.evidence),
+            self.asserted_by,
+            self.cites,
+            self.status,
+            self.credibility,
+            self.hedge or "",
+            repr(self.count),
+            self.quantity_text or "",
+            repr(self.distance_km),
+            repr(self.valid_time),
+            self.equipment or "",
+            self.basis or "",
+            self.note or "",
+            repr(self.value),
+            self.modality,
+            self.originator or "",
+            self.same_line_as or "",
+            self.disputes,
+        )
+
 
 @dataclass
 class Annotations:
@@ -96,6 +134,7 @@ class Annotations:
     entities: dict[str, Entity]
     claims: list[Claim] = field(default_factory=list)
     workspace: Workspace | None = None  # whose ontology the entries were checked against
+    reports: list[ReportFile] = field(default_factory=list)  # the reports/*.yaml among the documents
 
 
 # ---------------------------------------------------------------- claims
@@ -154,10 +193,35 @@ def _ref(entities: dict[str, Entity], value: Any, key: str, where: str) -> str:
     return ref
 
 
-def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj: str, quotes: list[str]) -> str:
-    """Readable and deterministic: the same annotation always gets the same id."""
+def _date(value: Any, where: str) -> dt.date | None:
+    return None if value is None else date(value, where, "valid_time")
+
+
+def claim_id(document_id: str, passage_id: str, subject: str, relation: str, obj: str) -> str:
+    """Readable and deterministic: what a claim states and where (not its quote's wording)."""
     base = f"{passage_id}-{subject}-{relation}-{slug(obj)}"
-    return f"{base[:90]}-{digest(document_id, passage_id, subject, relation, obj, *quotes)}"
+    return f"{base[:90]}-{digest(document_id, passage_id, subject, relation, obj)}"
+
+
+def number_duplicates(claims: list[Claim], found: Collector) -> list[Claim]:
+    """Claims with one id (the same statement in the same passage) get ``-2``, ``-3``... in the
+    order of their content (quotes, qualifiers), so the file's order does not matter; two that say
+    exactly the same are a problem."""
+    groups: dict[str, list[int]] = {}
+    for index, claim in enumerate(claims):
+        groups.setdefault(claim.id, []).append(index)
+    numbered = list(claims)
+    for indices in groups.values():
+        if len(indices) == 1:
+            continue
+        ordered = sorted(indices, key=lambda i: claims[i].content())
+        for rank, index in enumerate(ordered):
+            claim = claims[index]
+            if rank and claim.content() == claims[ordered[rank - 1]].content():
+                found.add(claim.where, f"the same claim is already at {claims[ordered[rank - 1]].where}")
+            elif rank:
+                numbered[index] = replace(claim, id=f"{claim.id}-{rank + 1}")
+    return numbered
 
 
 def _value(value: Any, where: str) -> int | float | str:
@@ -167,9 +231,10 @@ def _value(value: Any, where: str) -> int | float | str:
     return text(value, where, "value")
 
 
-def _claim(
+def claim_entry(
     entry: Any, document: Document | None, entities: dict[str, Entity], fallback: str, workspace: Workspace | None
 ) -> Claim:
+    """One claim entry, checked: ids known, relation of the ontology, quotes verbatim in the passage."""
     entry = mapping(entry, fallback, "a claim")
     check_keys(entry, *_CLAIM_KEYS)
     where = entry.where
@@ -212,9 +277,10 @@ def _claim(
     else:
         if status == "background":
             raise AnnotationError(where, "background knowledge belongs in background/, not in a source's claims")
-        if "passage" not in entry or "quote" not in entry:
+        only = document.passages[0].id if len(document.passages) == 1 else None
+        if ("passage" not in entry and only is None) or "quote" not in entry:
             raise AnnotationError(where, "a claim from a source needs 'passage' and 'quote'")
-        passage = document.passage(text(entry["passage"], where, "passage"))
+        passage = document.passage(text(entry.get("passage", only), where, "passage"))
         if passage is None:
             raise AnnotationError(where, f"passage {entry['passage']!r} is not in document {document.id}")
         quotes = texts(entry["quote"], where, "quote")
@@ -237,10 +303,9 @@ def _claim(
     if equipment is not None:
         equipment = _ref(entities, equipment, "equipment", where)
     object_key = obj if obj is not None else str(value)
-    quotes = [e.quote for e in evidence]
     document_id = document.id if document else "background"
     return Claim(
-        id=claim_id(document_id, passage.id if passage else "bg", subject, relation.name, object_key, quotes),
+        id=claim_id(document_id, passage.id if passage else "bg", subject, relation.name, object_key),
         document=document,
         subject=subject,
         relation=relation,
@@ -265,58 +330,131 @@ def _claim(
         originator=originator,
         same_line_as=optional_text(entry, "same_line_as"),
         disputes=tuple(texts(entry.get("disputes"), where, "disputes")),
+        report=document.id if document else None,
     )
 
 
+def claim_entries(
+    entries: list[Any],
+    document: Document | None,
+    entities: dict[str, Entity],
+    fallback: str,
+    workspace: Workspace | None,
+    found: Collector,
+) -> list[Claim]:
+    """The claims of ``entries`` that pass their checks; the problems of the others go to ``found``."""
+    claims: list[Claim] = []
+    for entry in entries:
+        with found.check():
+            claims.append(claim_entry(entry, document, entities, fallback, workspace))
+    return claims
+
+
 def load_claims(
-    path: Path, documents: dict[str, Document], entities: dict[str, Entity], workspace: Workspace | None = None
+    path: Path,
+    documents: dict[str, Document],
+    entities: dict[str, Entity],
+    workspace: Workspace | None = None,
+    found: Collector | None = None,
 ) -> list[Claim]:
     """One claims file: ``{document: ID, claims: [...]}`` or, for background, ``{claims: [...]}``."""
-    data = mapping(load_yaml(path), file_where(path), "a claims file {document, claims}")
-    check_keys(data, ["claims"], ["document"])
-    document = None
-    if "document" in data:
-        document = documents.get(text(data["document"], data.where, "document"))
-        if document is None:
-            raise AnnotationError(data.where, f"unknown document {data['document']!r}")
-    entries = sequence(data["claims"], data.where, "claims")
-    return [_claim(entry, document, entities, data.where, workspace) for entry in entries]
+    problems = found or Collector()
+    claims: list[Claim] = []
+    with problems.check():
+        data = mapping(load_yaml(path), file_where(path), "a claims file {document, claims}")
+        check_keys(data, ["claims"], ["document"])
+        document = None
+        if "document" in data:
+            document = documents.get(text(data["document"], data.where, "document"))
+            if document is None:
+                raise AnnotationError(data.where, f"unknown document {data['document']!r}")
+        entries = sequence(data["claims"], data.where, "claims")
+        claims = claim_entries(entries, document, entities, data.where, workspace, problems)
+    if found is None:
+        problems.raise_any()
+    return claims
+
+
+def check_document_refs(document: Document, entities: dict[str, Entity], found: Collector) -> None:
+    """A document's publisher, author and named passage authors are known entities."""
+    for key in (document.publisher, document.author):
+        if key not in entities:
+            found.add(document.where, f"document refers to unknown entity {key!r}")
+    for passage in document.passages:
+        if passage.author and passage.author not in entities and passage.kind != "comment":
+            found.add(passage.where, f"passage {passage.id} author {passage.author!r} is unknown")
+
+
+def implied_entities(documents: list[Document], entities: dict[str, Entity]) -> dict[str, Entity]:
+    """The commenters and unknown authors the documents imply beyond the described entities."""
+    implied = commenter_entities(documents, described(entities))
+    implied.update(unknown_author_entities(documents))
+    return implied
+
+
+def report_claims(
+    report: ReportFile, entities: dict[str, Entity], workspace: Workspace | None, found: Collector
+) -> list[Claim]:
+    """The claims of a report, and the containment claims of the entities it introduces."""
+    claims = claim_entries(list(report.claims), report.document, entities, report.where, workspace, found)
+    for entity in report.entities:
+        claims.extend(_containment_claim(entity, place, workspace) for place in entity.located_in)
+    return claims
 
 
 def load_annotations(workspace: Workspace) -> Annotations:
-    """Read and check every annotation file of a workspace; raise AnnotationError at the first problem."""
-    documents = load_documents(workspace.sources)
-    entities = load_entities(sorted(workspace.annotations.glob("entities*.yaml")), workspace)
+    """Read and check every annotation file of a workspace; raise ``Problems`` listing every problem."""
+    found = Collector()
+    documents = load_documents(workspace.sources, found)
+    entities = load_entities(sorted(workspace.annotations.glob("entities*.yaml")), workspace, found)
+    reports: list[ReportFile] = []
+    for path in report_files(workspace):
+        report = load_report(path, workspace, found)
+        if report is not None:
+            reports.append(report)
+    documents_by_id: dict[str, Document] = {}
+    for document in [*documents, *(r.document for r in reports)]:
+        if document.id in documents_by_id:
+            found.add(
+                document.where, f"report id {document.id!r} is already used at {documents_by_id[document.id].where}"
+            )
+            continue
+        documents_by_id[document.id] = document
+    for report in reports:
+        for entity in report.entities:
+            with found.check():
+                add_entity(entities, entity)
+    for report in reports:
+        for entity in report.entities:
+            with found.check():
+                check_located_in(entity, entities)
+    documents = list(documents_by_id.values())
     for document in documents:
-        for key in (document.publisher, document.author):
-            if key not in entities:
-                raise AnnotationError(document.where, f"document refers to unknown entity {key!r}")
-        for passage in document.passages:
-            if passage.author and passage.author not in entities and passage.kind != "comment":
-                raise AnnotationError(passage.where, f"passage {passage.id} author {passage.author!r} is unknown")
-    entities.update(commenter_entities(documents, entities))
-    entities.update(unknown_author_entities(documents))
-    by_id = {d.id: d for d in documents}
+        check_document_refs(document, entities, found)
+    entities.update(implied_entities(documents, entities))
     claims: list[Claim] = []
     for path in sorted(workspace.annotations.glob("claims*.yaml")) + sorted(workspace.background.glob("*.yaml")):
-        claims.extend(load_claims(path, by_id, entities, workspace))
-    seen: dict[str, Claim] = {}
-    for claim in claims:
-        if claim.id in seen:
-            raise AnnotationError(claim.where, f"the same claim is already at {seen[claim.id].where}")
-        seen[claim.id] = claim
-    claims = resolve_links(claims)
-    for entity in entities.values():
-        for place in entity.located_in:
-            claims.append(_containment_claim(entity, place, workspace))
-    return Annotations(documents=documents, entities=entities, claims=claims, workspace=workspace)
+        claims.extend(load_claims(path, documents_by_id, entities, workspace, found))
+    for report in reports:
+        if documents_by_id.get(report.id) is report.document:
+            claims.extend(report_claims(report, entities, workspace, found))
+    for entity in described(entities).values():
+        if entity.report is None:
+            claims.extend(_containment_claim(entity, place, workspace) for place in entity.located_in)
+    claims = number_duplicates(claims, found)
+    found.raise_any()
+    with found.check():
+        claims = resolve_links(claims)
+    found.raise_any()
+    return Annotations(documents=documents, entities=entities, claims=claims, workspace=workspace, reports=reports)
 
 
-def _containment_claim(entity: Entity, place: str, workspace: Workspace) -> Claim:
-    """An entity's ``located_in`` is background knowledge, recorded as a background claim."""
+def _containment_claim(entity: Entity, place: str, workspace: Workspace | None) -> Claim:
+    """An entity's ``located_in`` is background knowledge, recorded as a background claim (in the
+    graph of the report that introduces the entity, if a report does)."""
     relation = ontology.relations(workspace)["locatedIn"]
     return Claim(
-        id=claim_id("background", "bg", entity.id, relation.name, place, []),
+        id=claim_id(entity.report or "background", "bg", entity.id, relation.name, place),
         document=None,
         subject=entity.id,
         relation=relation,
@@ -331,6 +469,7 @@ def _containment_claim(entity: Entity, place: str, workspace: Workspace) -> Clai
         hedge=None,
         basis="Gazetteer knowledge of the annotators (entities file, located_in).",
         where=entity.where,
+        report=entity.report,
     )
 
 

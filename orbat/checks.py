@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from pyoxigraph import RdfFormat
-from rdflib import Graph
 
 from orbat.build import dataset_bytes
 from orbat.queries import parse_header, table
@@ -35,8 +34,8 @@ def check_files() -> tuple[Path, ...]:
     return package_files("queries/checks", "*-violation.rq")
 
 
-def run_checks(graphs: dict[str, Graph]) -> tuple[int, list[Failure]]:
-    """Run every check over the named graphs (the default graph is their union); return how many
+def run_checks(graphs: dict[str, bytes]) -> tuple[int, list[Failure]]:
+    """Run every check over the named graphs (N-Triples each; the default graph is their union); return how many
     checks ran and those that failed."""
     store = EmbeddedStore()
     store.load(dataset_bytes(graphs), RdfFormat.N_QUADS)

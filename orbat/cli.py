@@ -1,5 +1,5 @@
-"""The ``orbat`` command line: init, build, validate, query, near, entity, members, hierarchy,
-claims, export, stats, serve.
+"""The ``orbat`` command line: init, build, add, remove, reports, validate, query, near, entity,
+members, hierarchy, claims, export, stats, serve.
 
 Every command calls the same functions as the HTTP API (orbat.answers, orbat.queries,
 orbat.export); an answer (orbat.models) prints as a table, as CSV, or with ``--json`` as the very
@@ -27,7 +27,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from orbat import answers, config
+from orbat import answers, changes, config, reports
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.checks import run_checks
@@ -48,6 +48,7 @@ from orbat.reasoning import Inconsistent, ReasonerUnavailable
 from orbat.store import StoreError, TripleStore
 from orbat.validation import ValidationFailed
 from orbat.workspace import Workspace, WorkspaceError, init
+from orbat.yamlfile import Problems
 
 app = typer.Typer(
     help="orbat: an order-of-battle knowledge base built from evidence-backed claims.",
@@ -76,6 +77,8 @@ KNOWN_ERRORS = (
     ReasonerUnavailable,
     Inconsistent,
     WorkspaceError,
+    reports.ReportNotFound,
+    changes.ReportConflict,
     OSError,
 )
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,6 +92,9 @@ def one_line(exc: BaseException) -> str:
     """An error as one readable line."""
     if isinstance(exc, ValidationFailed):
         return f"{len(exc.violations)} SHACL violation(s); first: {exc.violations[0]}"
+    if isinstance(exc, Problems):
+        more = len(exc.problems) - 1
+        return f"{exc.lines()[0]}" + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
@@ -103,6 +109,11 @@ def readable_errors(command: F) -> F:
             err.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
             for violation in exc.violations[1:20]:
                 err.print(f"  {violation}", highlight=False)
+            raise typer.Exit(1) from exc
+        except Problems as exc:
+            err.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
+            for line in exc.lines()[1:]:
+                err.print(f"  {line}", highlight=False)
             raise typer.Exit(1) from exc
         except KNOWN_ERRORS as exc:
             err.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
@@ -150,14 +161,32 @@ def _reading_store(workspace: Workspace, store_path: Path | None, sparql_url: st
     return store
 
 
-def _build(store: TripleStore, path: Path | None, workspace: Workspace, reason: bool) -> Any:
+def _build(store: TripleStore, path: Path | None, workspace: Workspace, reason: bool, full: bool = False) -> Any:
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
     ) as bar:
         task = bar.add_task("building", total=None)
         return config.build_and_record(
-            store, path, workspace, reason=reason, progress=lambda s: bar.update(task, description=s)
+            store, path, workspace, reason=reason, full=full, progress=lambda s: bar.update(task, description=s)
         )
+
+
+def _writing_store(workspace: Workspace, store_path: Path | None, sparql_url: str | None) -> TripleStore:
+    """The store, for a change of reports: up to date with the workspace first (an incremental build)."""
+    try:
+        store, path = _store(store_path, sparql_url, read_only=False)
+    except StoreError as exc:
+        if "in use by another process" not in str(exc):
+            raise
+        raise StoreError(
+            "the store is held by a running 'orbat serve': add or remove reports through its HTTP API "
+            "(POST /api/reports, DELETE /api/reports/ID with the update token)"
+        ) from exc
+    stale = config.staleness(store, path, workspace)
+    if stale:
+        err.print(f"[dim]the knowledge base is not up to date ({stale}): building it first[/dim]", highlight=False)
+        _build(store, path, workspace, reason=True)
+    return store
 
 
 def _print_table(table: Table, fmt: str) -> None:
@@ -231,12 +260,30 @@ def build(
     ctx: typer.Context,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
-    reason: Annotated[bool, typer.Option(help="Run the HermiT reasoner and store its inferences.")] = True,
+    reason: Annotated[
+        bool, typer.Option(help="In a full build, check the whole knowledge base with the HermiT reasoner.")
+    ] = True,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read, check and infer everything again, not only what changed.")
+    ] = False,
 ) -> None:
-    """Build the knowledge base from the workspace: annotations -> RDF -> SHACL -> reasoning -> store."""
+    """Build the knowledge base from the workspace: files -> RDF -> SHACL -> inferences -> store.
+
+    Only what changed since the last build is read again and written (the store's manifest says
+    what was built from which files); graphs the build did not write are never touched."""
     workspace = _workspace(ctx)
     triple_store, path = _store(store, sparql_url, read_only=False)
-    report = _build(triple_store, path, workspace, reason)
+    report = _build(triple_store, path, workspace, reason, full)
+    if not report.full:
+        changed = len(report.written) + len(report.dropped)
+        out.print(
+            f"[green]up to date[/green]: {len(report.written)} graph(s) written, {len(report.dropped)} dropped"
+            if changed
+            else "[green]up to date[/green]: nothing changed since the last build"
+        )
+        for graph in [*report.written, *report.dropped]:
+            out.print(f"  {graph}", highlight=False)
+        return
     out.print(
         f"[green]built[/green] {report.claims} claims from {report.sources} source(s), {report.passages} passages"
     )
@@ -245,6 +292,53 @@ def build(
     for graph, count in report.quads_by_graph.items():
         out.print(f"  {graph}: {count} triples")
     out.print(f"  inferred: {report.inferred} triples; store: {path or sparql_url}; workspace: {report.workspace}")
+    out.print(f"  written: {len(report.written)} graph(s), dropped: {len(report.dropped)}")
+    for note in report.notes:
+        out.print(f"  note: {note}", highlight=False)
+
+
+@app.command()
+@readable_errors
+def add(
+    ctx: typer.Context,
+    report: Annotated[Path, typer.Argument(help="A report file (YAML or JSON; see docs/annotating.md).")],
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Add a report to the workspace and the knowledge base, or replace it by a corrected version.
+
+    Everything is checked first and every problem listed; then the file goes to reports/<id>.yaml and
+    its graphs into the store, together."""
+    workspace = _workspace(ctx)
+    if not report.is_file():
+        raise WorkspaceError(f"no report file {report}")
+    triple_store = _writing_store(workspace, store, sparql_url)
+    outcome = changes.add(triple_store, workspace, report.read_bytes(), name=str(report), folder=report.parent)
+    out.print(f"[green]{outcome.action}[/green] report {outcome.id}: {outcome.claims} claim(s), {outcome.file}")
+
+
+@app.command()
+@readable_errors
+def remove(
+    ctx: typer.Context,
+    report_id: Annotated[str, typer.Argument(metavar="ID", help="The report's id (see 'orbat reports').")],
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Remove a report: its file, its graphs and the inferences it alone gave."""
+    workspace = _workspace(ctx)
+    triple_store = _writing_store(workspace, store, sparql_url)
+    outcome = changes.remove(triple_store, workspace, report_id)
+    out.print(f"[green]removed[/green] report {outcome.id} ({outcome.file})")
+
+
+@app.command("reports")
+@readable_errors
+def list_reports(
+    ctx: typer.Context, fmt: FormatOption = "table", store: StoreOption = None, sparql_url: SparqlOption = None
+) -> None:
+    """The reports of the knowledge base: id, date, title, claims, file."""
+    _print_answer(reports.listing(_reading_store(_workspace(ctx), store, sparql_url)), fmt)
 
 
 @app.command()
@@ -252,8 +346,9 @@ def build(
 def validate(ctx: typer.Context) -> None:
     """Validate the workspace's annotations against the SHACL shapes and the violation checks
     (queries/checks/: ontology quality, grading that follows the evidence); no store is touched."""
-    graphs, report = compile_graphs(_workspace(ctx), reason=False)
-    ran, failures = run_checks(graphs)
+    compiled = compile_graphs(_workspace(ctx), reason=False)
+    report = compiled.report
+    ran, failures = run_checks(compiled.ntriples())
     for failure in failures:
         err.print(f"[red]{failure.name}[/red] ({failure.title}): {len(failure.rows)} row(s)", highlight=False)
         for row in failure.rows[:20]:

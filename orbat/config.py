@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from orbat.build import BuildReport, build
+from orbat import manifest
+from orbat.build import BuildReport, build, needs_full
+from orbat.reports import SUFFIX, report_files
 from orbat.store import EmbeddedStore, RemoteStore, StoreError, TripleStore
 from orbat.workspace import Workspace, init
 
@@ -86,26 +88,33 @@ def last_report(store_path: Path) -> BuildReport | None:
 def build_and_record(
     store: TripleStore, store_path: Path | None, workspace: Workspace, **options: object
 ) -> BuildReport:
+    """Build, and keep the report of a full build beside the store (``orbat build`` shows it)."""
     report = build(store, workspace, **options)  # type: ignore[arg-type]
-    if store_path is not None:
+    if store_path is not None and report.full:
         report_path(store_path).write_text(report.to_json(), encoding="utf-8")
     return report
 
 
 def staleness(store: TripleStore, store_path: Path | None, workspace: Workspace) -> str | None:
-    """Why the store does not hold the current build of ``workspace`` (empty, built from another
-    workspace or from files that changed since), or None when it does."""
+    """Why the store does not hold the current files of ``workspace`` (empty, built from another
+    workspace, files changed since), or None when it does: the store's manifest against the
+    hashes of the files (orbat.manifest). ``store_path`` is kept for the callers' convenience."""
     if len(store) == 0:
         return "it is empty"
-    if store_path is None:
-        return None
-    report = last_report(store_path)
-    if report is None:
-        return "it has no build report"
-    if report.workspace != str(workspace.root):
-        return f"it was built from another workspace, {report.workspace or 'unknown'}"
-    if report.fingerprint != workspace.fingerprint():
-        return f"the files of the workspace {workspace.root} changed since it was built"
+    current = manifest.read(store)
+    why = needs_full(store, workspace, current)
+    if why is not None:
+        return why
+    context = manifest.context_hash(workspace)
+    recorded = {rid: e for rid, e in current.reports().items() if all(f.startswith("reports/") for f in e.files)}
+    on_disk = {p.name.removesuffix(SUFFIX) for p in report_files(workspace)}
+    if set(recorded) != on_disk:
+        return f"reports were added to or removed from {workspace.reports} since it was built"
+    for rid, entry in recorded.items():
+        if manifest.PENDING in (entry.input_hash, entry.content_hash):
+            return f"the report {rid} was being written when a process stopped"
+        if manifest.report_hash(workspace, context, entry.files) != entry.input_hash:
+            return f"the report {rid} changed since it was built"
     return None
 
 

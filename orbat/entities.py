@@ -16,6 +16,7 @@ from orbat.sources import Document, Passage
 from orbat.workspace import Workspace
 from orbat.yamlfile import (
     AnnotationError,
+    Collector,
     check_keys,
     file_where,
     load_yaml,
@@ -51,6 +52,13 @@ class Entity:
     located_in: tuple[str, ...] = ()
     description: str | None = None
     where: str = "?"
+    report: str | None = None  # the report that introduces it; None: the workspace's registry
+    implied: bool = False  # a commenter or unknown author that a document implies, in no file
+
+
+def described(entities: dict[str, Entity]) -> dict[str, Entity]:
+    """The entities a file describes (the registry's and the reports'), without implied ones."""
+    return {key: e for key, e in entities.items() if not e.implied}
 
 
 _ENTITY_KEYS = (
@@ -77,7 +85,8 @@ def _geo(value: Any, where: str) -> Geo:
     return Geo(lat, lon, precision)
 
 
-def _entity(entry: Any, fallback: str, workspace: Workspace | None) -> Entity:
+def entity_entry(entry: Any, fallback: str, workspace: Workspace | None, report: str | None = None) -> Entity:
+    """One entity entry of an entities file or of a report, checked against the ontology."""
     entry = mapping(entry, fallback, "an entity")
     check_keys(entry, *_ENTITY_KEYS)
     where = entry.where
@@ -110,25 +119,42 @@ def _entity(entry: Any, fallback: str, workspace: Workspace | None) -> Entity:
         located_in=tuple(texts(entry.get("located_in"), where, "located_in")),
         description=optional_text(entry, "description"),
         where=where,
+        report=report,
     )
 
 
-def load_entities(paths: list[Path], workspace: Workspace | None = None) -> dict[str, Entity]:
-    """The entities of ``paths``, checked against the workspace's ontology."""
+def add_entity(entities: dict[str, Entity], entity: Entity) -> None:
+    """Register ``entity``; an id already taken is an error naming the first place."""
+    if entity.id in entities:
+        raise AnnotationError(entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})")
+    entities[entity.id] = entity
+
+
+def check_located_in(entity: Entity, known: Any) -> None:
+    for place in entity.located_in:
+        if place not in known:
+            raise AnnotationError(entity.where, f"located_in refers to unknown entity {place!r}")
+
+
+def load_entities(
+    paths: list[Path], workspace: Workspace | None = None, found: Collector | None = None
+) -> dict[str, Entity]:
+    """The entities of ``paths``, checked against the workspace's ontology; every problem goes to
+    ``found`` (raised here when none is given)."""
+    problems = found or Collector()
     entities: dict[str, Entity] = {}
     for path in paths:
-        data = load_yaml(path)
-        for entry in sequence(data, file_where(path), "an entities file"):
-            entity = _entity(entry, file_where(path), workspace)
-            if entity.id in entities:
-                raise AnnotationError(
-                    entity.where, f"duplicate entity id {entity.id!r} (first at {entities[entity.id].where})"
-                )
-            entities[entity.id] = entity
+        data: Any = None
+        with problems.check():
+            data = sequence(load_yaml(path), file_where(path), "an entities file")
+        for entry in data or []:
+            with problems.check():
+                add_entity(entities, entity_entry(entry, file_where(path), workspace))
     for entity in entities.values():
-        for place in entity.located_in:
-            if place not in entities:
-                raise AnnotationError(entity.where, f"located_in refers to unknown entity {place!r}")
+        with problems.check():
+            check_located_in(entity, entities)
+    if found is None:
+        problems.raise_any()
     return entities
 
 
@@ -146,6 +172,8 @@ def commenter_entities(documents: list[Document], known: dict[str, Entity]) -> d
                     reliability="F",
                     reliability_basis="A reader comment under a pseudonym; cannot be judged.",
                     where=passage.where,
+                    report=document.id,
+                    implied=True,
                 )
     return found
 
@@ -168,5 +196,7 @@ def unknown_author_entities(documents: list[Document]) -> dict[str, Entity]:
                     reliability="F",
                     reliability_basis="The comment prints no author; cannot be judged.",
                     where=passage.where,
+                    report=document.id,
+                    implied=True,
                 )
     return found

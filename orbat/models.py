@@ -334,3 +334,41 @@ class QueryResult(Answer):
 
     def table(self) -> tuple[list[str], list[Row]]:
         return self.columns, self.rows
+
+
+class ReportSummary(BaseModel):
+    """A report of the knowledge base: its document, its file and the graphs derived from it."""
+
+    id: str
+    title: str
+    date: str
+    publisher: str = Field(description="Entity id.")
+    author: str = Field(description="Entity id.")
+    claims: int = Field(description="Claims in the report's graph (its containment claims included).")
+    files: list[str] = Field(description="Its files in the workspace: reports/<id>.yaml (and its text).")
+    graphs: dict[str, int] = Field(description="Graph IRI -> triples: the report's graph and its inferences.")
+    introduces: list[str] = Field(description="Ids of the entities the report describes itself.")
+
+
+class Reports(Answer):
+    reports: list[ReportSummary]
+
+    def caption(self) -> str:
+        return f"{len(self.reports)} report(s)"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        columns = ["id", "date", "title", "claims", "files"]
+        return columns, [
+            {"id": r.id, "date": r.date, "title": r.title, "claims": r.claims, "files": ", ".join(r.files)}
+            for r in self.reports
+        ]
+
+
+class ReportChange(BaseModel):
+    """What adding or removing a report did."""
+
+    id: str
+    action: str = Field(description="added, replaced, unchanged or removed.")
+    claims: int
+    file: str = Field(description="The report's file in the workspace.")
+    graphs: dict[str, int] = Field(description="Graphs written (IRI -> triples) or dropped (0).")

@@ -50,8 +50,13 @@ def source_graph(document_id: str) -> str:
     return str(GRAPH[f"source/{document_id}"])
 
 
+def inferred_graph(document_id: str) -> str:
+    """The named graph of what one report gives with the ontology and the background (orbat.inference)."""
+    return str(GRAPH[f"inferred/source/{document_id}"])
+
+
 def graph_iri(graph: str | None) -> str | None:
-    """Accept a full IRI or a short name: background, inferred, ontology, source/DOC."""
+    """Accept a full IRI or a short name: background, inferred, ontology, source/DOC, inferred/source/DOC, manifest."""
     if graph is None or "://" in graph:
         return graph
     return str(GRAPH[graph])

@@ -36,6 +36,17 @@ def ontology_graph(workspace: Workspace | None = None) -> Graph:
     return _parsed(ontology_files(workspace))
 
 
+def ontology_ntriples(workspace: Workspace | None = None) -> bytes:
+    """The ontology as sorted N-Triples (its graph's content in the store), made once per set of files."""
+    return _ntriples(ontology_files(workspace))
+
+
+@cache
+def _ntriples(files: tuple[Path, ...]) -> bytes:
+    lines = {line.strip() for line in _parsed(files).serialize(format="nt", encoding="utf-8").decode().splitlines()}
+    return "".join(f"{line}\n" for line in sorted(lines) if line).encode("utf-8")
+
+
 @cache
 def _parsed(files: tuple[Path, ...]) -> Graph:
     graph = Graph()

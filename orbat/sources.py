@@ -15,8 +15,10 @@ from pathlib import Path
 from orbat.ids import slug
 from orbat.yamlfile import (
     AnnotationError,
+    Collector,
     Mapping,
     check_keys,
+    date,
     file_where,
     load_yaml,
     mapping,
@@ -153,7 +155,21 @@ def _comments(comments: Mapping, text: str, first_ordinal: int) -> list[Passage]
     return passages
 
 
-def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
+WHOLE_TEXT = "text"  # the id of the one passage of a document that names none
+
+
+def _whole_text(meta: Mapping, text: str) -> list[Passage]:
+    """A document without passages or comments is one passage, written by the document's author."""
+    author = _text(meta["author"], meta.where, "author")
+    body = text.rstrip()
+    if not body.strip():
+        raise AnnotationError(meta.where, "the document text is empty")
+    return [Passage(WHOLE_TEXT, "text", 0, author, author, 0, len(body), body, where=meta.where)]
+
+
+def _segment(meta: Mapping, text: str, whole_text_default: bool = False) -> tuple[Passage, ...]:
+    if whole_text_default and not meta.get("passages") and not meta.get("comments"):
+        return tuple(_whole_text(meta, text))
     passages = _passages(meta, text)
     if meta.get("comments"):
         passages += _comments(mapping(meta["comments"], meta.where, "comments"), text, len(passages))
@@ -164,39 +180,56 @@ def _segment(meta: Mapping, text: str) -> tuple[Passage, ...]:
     return tuple(passages)
 
 
-def load_document(meta_path: Path) -> Document:
-    """Read one document description and its text, and segment it."""
-    meta = mapping(load_yaml(meta_path), file_where(meta_path), "a source description")
-    check_keys(
-        meta,
-        ["id", "file", "title", "publisher", "author", "date"],
-        ["date_basis", "passages", "comments"],
-    )
+DOCUMENT_KEYS = (["id", "title", "publisher", "author", "date"], ["date_basis", "passages", "comments"])
+
+
+def text_file(meta: Mapping, folder: Path) -> Path:
+    """The document's text file named by ``file:``, which must be beside its description."""
     where = meta.where
     name = _text(meta["file"], where, "file")
     if Path(name).name != name or name in ("", ".", "..") or "\0" in name:
         raise AnnotationError(where, f"file {name!r} must be a file name in the same folder")
-    text_path = meta_path.parent / name
+    text_path = folder / name
     if not text_path.is_file():
         raise AnnotationError(where, f"text file {name!r} does not exist")
-    text = read_text(text_path)
-    date = meta["date"]
-    if not isinstance(date, dt.date):
-        raise AnnotationError(where, f"date {date!r} is not YYYY-MM-DD")
+    return text_path
+
+
+def load_document(meta_path: Path) -> Document:
+    """Read one document description and its text, and segment it."""
+    meta = mapping(load_yaml(meta_path), file_where(meta_path), "a source description")
+    required, optional = DOCUMENT_KEYS
+    check_keys(meta, [*required, "file"], optional)
+    text_path = text_file(meta, meta_path.parent)
+    return document(meta, read_text(text_path), text_path)
+
+
+def document(meta: Mapping, text: str, text_path: Path, *, whole_text_default: bool = False) -> Document:
+    """A document from its checked description and its text (``text_path`` is where the text is)."""
+    where = meta.where
+    day = date(meta["date"], where, "date")
     return Document(
         id=_text(meta["id"], where, "id"),
         path=text_path,
         title=_text(meta["title"], where, "title"),
         publisher=_text(meta["publisher"], where, "publisher"),
         author=_text(meta["author"], where, "author"),
-        date=date,
+        date=day,
         date_basis=optional_text(meta, "date_basis") or "",
         text=text,
-        passages=_segment(meta, text),
+        passages=_segment(meta, text, whole_text_default),
         where=where,
     )
 
 
-def load_documents(directory: Path) -> list[Document]:
-    """Every source document described under ``directory``, in a stable order."""
-    return [load_document(p) for p in sorted(directory.glob("*.yaml"))]
+def load_documents(directory: Path, found: Collector | None = None) -> list[Document]:
+    """Every source document described under ``directory``, in a stable order; the problems of
+    every file go to ``found`` (raised here when none is given)."""
+    problems = found or Collector()
+    documents: list[Document] = []
+    for path in sorted(directory.glob("*.yaml")):
+        with problems.check():
+            documents.append(load_document(path))
+    if found is None:
+        problems.raise_any()
+    return documents

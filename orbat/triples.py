@@ -1,13 +1,15 @@
-"""Annotations to RDF: one named graph per source document, one for background knowledge.
+"""Annotations to RDF: one named graph per report (source document), one for background knowledge.
 
 Every claim becomes an n-ary claim node (subject, relation, object or value, qualifiers, evidence,
-asserter, originator, modality, status, credibility) in the graph of the source that states it and,
-when its modality asserts it (reported, assessed: ``orb:assertsTriple`` in the ontology), the
-plain triple it states beside it: a question, a scenario or a denial never becomes a plain triple
-that simple SPARQL or the reasoner would take for a fact. Background knowledge (entity
-descriptions, coordinates, containment, well-known memberships) goes to the background graph.
-No blank nodes: every node has an IRI derived from the claim or entity id, so rebuilding gives
-the same triples and byte-identical exports.
+asserter, originator, modality, status, credibility) and, when its modality asserts it (reported,
+assessed: ``orb:assertsTriple`` in the ontology), the plain triple it states beside it, in the graph
+of the report that states it: a question, a scenario or a denial never becomes a plain triple that
+simple SPARQL or the reasoner would take for a fact. The entities a report introduces, and the
+commenters its document implies, go to the report's graph too, so that the report and its graph
+come and go together. The workspace's own background knowledge (the entity registry, coordinates,
+containment, well-known memberships) goes to the background graph. No blank nodes: every node has
+an IRI derived from the claim or entity id, so rebuilding gives the same triples and byte-identical
+exports.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from orbat import ontology
 from orbat.annotations import Annotations, Claim, Evidence
-from orbat.entities import Entity, unknown_author_id
+from orbat.entities import Entity, commenter_entities, unknown_author_entities, unknown_author_id
 from orbat.namespaces import (
     BACKGROUND_GRAPH,
     CLAIM,
@@ -208,20 +210,40 @@ def _claim_triples(graph: Graph, claim: Claim, asserting: frozenset[str]) -> Non
             _evidence_triples(graph, node, index, evidence, claim.document)
 
 
-def named_graphs(annotations: Annotations) -> dict[str, Graph]:
-    """The knowledge base from the annotations, by named graph IRI (ontology and inferences apart)."""
-    graphs: dict[str, Graph] = {str(BACKGROUND_GRAPH): Graph()}
+def locations(annotations: Annotations) -> dict[str, str]:
+    """Node IRI -> annotation file:line, for readable validation reports."""
+    where = {str(ID[e.id]): e.where for e in annotations.entities.values()}
+    where.update({str(claim_iri(c)): f"{c.where} (claim {c.id})" for c in annotations.claims})
+    return where
+
+
+def named_graphs(annotations: Annotations, *, background: bool = True) -> dict[str, Graph]:
+    """The knowledge base from the annotations, by named graph IRI (ontology and inferences apart);
+    without ``background``, only the reports' graphs (what ``annotations`` holds of one report)."""
+    graphs: dict[str, Graph] = {str(BACKGROUND_GRAPH): Graph()} if background else {}
     for document in annotations.documents:
         graph = Graph()
         _document_triples(graph, document)
         graphs[source_graph(document.id)] = graph
-    background = graphs[str(BACKGROUND_GRAPH)]
     classes = ontology.entity_classes(annotations.workspace)
     modalities = ontology.modalities(annotations.workspace)
     asserting = frozenset(name for name, modality in modalities.items() if modality.asserts)
-    for entity in sorted(annotations.entities.values(), key=lambda e: e.id):
-        _entity_triples(background, entity, classes)
+    described = {e.id: e for e in annotations.entities.values() if not e.implied}
+    for entity in sorted(described.values(), key=lambda e: e.id):
+        target = source_graph(entity.report) if entity.report else str(BACKGROUND_GRAPH)
+        if target in graphs:
+            _entity_triples(graphs[target], entity, classes)
+    for document in annotations.documents:
+        for entity in sorted(implied_by(document, described), key=lambda e: e.id):
+            _entity_triples(graphs[source_graph(document.id)], entity, classes)
     for claim in annotations.claims:
-        target = graphs[source_graph(claim.document.id)] if claim.document else background
-        _claim_triples(target, claim, asserting)
+        target = source_graph(claim.report) if claim.report else str(BACKGROUND_GRAPH)
+        if target in graphs:
+            _claim_triples(graphs[target], claim, asserting)
     return graphs
+
+
+def implied_by(document: Document, described: dict[str, Entity]) -> list[Entity]:
+    """The commenters and unknown authors one document implies (in its own graph, whichever other
+    document implies them too)."""
+    return [*commenter_entities([document], described).values(), *unknown_author_entities([document]).values()]

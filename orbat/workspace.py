@@ -3,6 +3,8 @@
 The knowledge grows report by report, so it cannot live inside the package: a team keeps its
 workspace (in git, say) and points ``orbat`` at it. A workspace holds
 
+    reports/       one file per report: its document, the entities it introduces, its claims
+                   (orbat.reports; ``orbat add`` / ``orbat remove`` write them)
     sources/       one YAML description per source document, beside the document's text
     annotations/   entities (the registry of who is who, Admiralty reliability of information
                    sources included) and the claims read from each document
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-OWN_FOLDERS = ("sources", "annotations", "background")
+OWN_FOLDERS = ("reports", "sources", "annotations", "background")
 EXTENSION_FOLDERS = (("ontology", "*.ttl"), ("shapes", "*.ttl"), ("queries", "*.rq"))
 
 README = """\
@@ -33,6 +35,8 @@ README = """\
 
 The analysts' files; `orbat --workspace {name} build` turns them into the knowledge base.
 
+    reports/       one file per report: the document's metadata and text, the entities it introduces,
+                   its claims (`orbat add FILE`, `orbat remove ID`)
     sources/       one YAML description per source document, beside its text (see sources/README.md)
     annotations/   entities*.yaml: who and what the sources name (information sources with their
                    Admiralty reliability A-F and its reason); claims-*.yaml: the claims read from
@@ -117,6 +121,10 @@ class Workspace:
         return cls(package_data() / "kb")
 
     @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
     def sources(self) -> Path:
         return self.root / "sources"
 
@@ -167,6 +175,7 @@ def init(root: Path, *, example: bool = False) -> Workspace:
         shutil.copytree(Workspace.example().root, root, dirs_exist_ok=True)
         for path in [root, *root.rglob("*")]:  # an installed package may be read-only: the copy is not
             path.chmod(path.stat().st_mode | 0o200)
+        (root / "reports").mkdir(exist_ok=True)
     else:
         for folder in OWN_FOLDERS:
             (root / folder).mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,11 @@ a value of the wrong type, so callers never meet a ``TypeError`` from bad data.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,52 @@ class AnnotationError(ValueError):
         super().__init__(f"{where}: {message}")
         self.where = where
         self.message = message
+
+
+class Problems(AnnotationError):
+    """Every problem found in a check, at once (``file:line: rule``, one a line); the first one's
+    place and message are this error's own, so a caller that expects one ``AnnotationError`` still
+    gets a located message."""
+
+    def __init__(self, problems: list[AnnotationError]) -> None:
+        flat = [q for p in problems for q in (p.problems if isinstance(p, Problems) else [p])]
+        super().__init__(flat[0].where, flat[0].message)
+        self.problems = flat
+
+    def __str__(self) -> str:
+        return "\n".join(f"{p.where}: {p.message}" for p in self.problems)
+
+    def lines(self) -> list[str]:
+        return [f"{p.where}: {p.message}" for p in self.problems]
+
+
+class Collector:
+    """Gathers the problems of independent checks (one a file, an entry, a claim) instead of stopping
+    at the first, so that a person fixing a file sees everything wrong with it at once::
+
+        found = Collector()
+        for entry in entries:
+            with found.check():
+                ...  # raises AnnotationError
+        found.raise_any()
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[AnnotationError] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except AnnotationError as exc:
+            self.problems.append(exc)
+
+    def add(self, where: str, message: str) -> None:
+        self.problems.append(AnnotationError(where, message))
+
+    def raise_any(self) -> None:
+        if self.problems:
+            raise Problems(self.problems)
 
 
 class Mapping(dict[str, Any]):
@@ -98,20 +147,27 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def read_text(path: Path) -> str:
     """A file's text; bytes that are not UTF-8 are an error at their line."""
-    data = path.read_bytes()
+    return decode(path.read_bytes(), display(path))
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes as UTF-8 text; anything else is an error at its line."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise AnnotationError(
-            f"{display(path)}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"{name}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
 
 
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file; every problem names the file and line."""
-    name = display(path)
-    text = read_text(path)
+    return load_yaml_text(read_text(path), display(path))
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    """Parse YAML text (JSON is YAML too) that errors call ``name``."""
     loader: _Loader | None = None
     try:
         loader = _Loader(text, name)
@@ -217,3 +273,20 @@ def number(value: Any, where: str, what: str) -> float:
     except OverflowError:  # an integer past the float range
         pass
     raise AnnotationError(where, f"{what} must be a finite number, got {_shown(value)}")
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def date(value: Any, where: str, what: str) -> dt.date:
+    """A date: YAML's own (2017-05-21 unquoted), or the same written as text (JSON has no dates)."""
+    if isinstance(value, dt.datetime):
+        raise AnnotationError(where, f"{what} {value!r} is not YYYY-MM-DD")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise AnnotationError(where, f"{what} {value!r} is not YYYY-MM-DD")

@@ -161,10 +161,10 @@ LOCATED = re.compile(r"^\S.*\.(yaml|txt):\d+: \S")
 
 
 def assert_located(error: AnnotationError) -> None:
-    """One readable line that starts with file:line."""
+    """Readable lines, one a problem, each starting with file:line (every problem is listed)."""
     message = str(error)
-    assert LOCATED.match(message), message
-    assert "\n" not in message, message
+    for line in message.splitlines():
+        assert LOCATED.match(line), message
 
 
 DOC_LINE = f"document: {DOC}\n".encode()

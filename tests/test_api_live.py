@@ -110,6 +110,19 @@ def test_a_build_while_the_server_runs_fails_at_once_with_what_to_do(live_url: s
     assert httpx.get(f"{live_url}/api/sources", timeout=1).status_code == 200
 
 
+@pytest.mark.parametrize("command", [("add", "tests/fixtures/reports/steppe-monitor-2017-06-01.yaml"), ("remove", "x")])
+def test_a_report_change_while_the_server_runs_says_to_use_its_http_api(
+    live_url: str, kb_env: dict[str, str], command: tuple[str, str]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "orbat.cli", *command], capture_output=True, text=True, env=kb_env, cwd=ROOT, timeout=120
+    )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert "held by a running 'orbat serve'" in lines[0] and "POST /api/reports" in lines[0]
+    assert httpx.get(f"{live_url}/api/sources", timeout=1).status_code == 200
+
+
 def test_serve_builds_a_missing_store_first(kb_env: dict[str, str], tmp_path: Path) -> None:
     """``orbat serve`` over a new workspace and no store yet: it builds, records the build, serves."""
     workspace, store = tmp_path / "ours", tmp_path / "store"

@@ -8,6 +8,7 @@ from pyoxigraph import RdfFormat, serialize
 from sparql_support import copy_of
 
 from orbat import build as build_module
+from orbat import manifest
 from orbat.build import BuildReport, build
 from orbat.reasoning import Inconsistent
 from orbat.store import EmbeddedStore
@@ -47,7 +48,7 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     owner, _, name = target.rpartition(".")
     monkeypatch.setattr(getattr(build_module, owner) if owner else build_module, name, _raise(error))
     with pytest.raises(type(error)):
-        build(store, seed)
+        build(store, seed, full=True)
     assert dump(store) == before
 
 
@@ -61,3 +62,15 @@ def test_the_build_report_names_the_workspace_and_its_files(
     _, report = built
     assert report.workspace == str(seed.root)
     assert report.fingerprint == seed.fingerprint()
+
+
+def test_the_seed_is_one_report_with_its_329_claims(built: tuple[EmbeddedStore, BuildReport], seed: Workspace) -> None:
+    """The seed's layout (sources/ + annotations/ + background/) still builds: one report, its
+    document graph, and as many claims as before claim ids stopped depending on quotes."""
+    store, report = built
+    assert report.claims == 329 and report.sources == 1
+    (entry,) = manifest.read(store).reports().values()
+    assert (
+        entry.report == "sst-2017-05-21-hezbollah-iraqi-forces" and entry.triples == report.quads_by_graph[entry.graph]
+    )
+    assert manifest.read(store).workspace == str(seed.root)

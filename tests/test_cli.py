@@ -59,6 +59,8 @@ def test_near_as_json(kb_env: dict[str, str]) -> None:
 
 # ------------------------------------------------- one shape: the CLI prints what the API answers
 
+DOC = "sst-2017-05-21-hezbollah-iraqi-forces"
+
 QUESTIONS = [
     (("entity", "al-tanf"), "/api/entities/al-tanf", {}),
     (("entity", "hezbollah"), "/api/entities/hezbollah", {}),
@@ -143,7 +145,8 @@ def test_export_turtle_and_trig(kb_env: dict[str, str], tmp_path: Path) -> None:
     assert len(Graph().parse(ttl, format="turtle")) > 5000
     dataset = Dataset()
     dataset.parse(trig, format="trig")
-    assert len([g for g in dataset.graphs() if len(g)]) == 4
+    names = {str(g.identifier).removeprefix("https://w3id.org/orbat/graph/") for g in dataset.graphs() if len(g)}
+    assert names == {"ontology", "background", "inferred", f"source/{DOC}", f"inferred/source/{DOC}", "manifest"}
     background = orbat("export", "-f", "ntriples", "--graph", "background", env=kb_env)
     assert "<https://w3id.org/orbat/id/al-tanf/geometry>" in background.stdout
 
@@ -193,7 +196,7 @@ def test_help_on_every_command(kb_env: dict[str, str]) -> None:
 def test_init_makes_an_empty_workspace_that_builds(kb_env: dict[str, str], tmp_path: Path) -> None:
     folder, store = tmp_path / "ours", tmp_path / "store"
     assert "made the workspace" in orbat("init", folder, env=kb_env).stdout
-    assert {p.name for p in folder.iterdir()} == {"README.md", "sources", "annotations", "background"}
+    assert {p.name for p in folder.iterdir()} == {"README.md", "reports", "sources", "annotations", "background"}
     assert "sources/" in (folder / "README.md").read_text()
     built = orbat("--workspace", folder, "build", "--no-reason", "--store", store, env=kb_env)
     assert "built 0 claims from 0 source(s)" in built.stdout

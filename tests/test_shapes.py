@@ -14,10 +14,9 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from orbat.annotations import load_annotations
-from orbat.build import locations
 from orbat.namespaces import CLAIM, ECH, GEO, ID, MODALITY, ORB, SOURCE, STATUS
 from orbat.ontology import ontology_graph
-from orbat.triples import named_graphs
+from orbat.triples import locations, named_graphs
 from orbat.validation import check
 
 DOC = "sst-2017-05-21-hezbollah-iraqi-forces"

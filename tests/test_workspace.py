@@ -117,7 +117,7 @@ def test_a_workspace_adds_its_own_class_relation_and_shape(tmp_path: Path) -> No
     (workspace.annotations / "entities-checkpoints.yaml").write_text(
         CHECKPOINT + "  description: The gate of the al-Tanf garrison.\n", encoding="utf-8"
     )
-    _, report = compile_graphs(workspace, reason=False)
+    report = compile_graphs(workspace, reason=False).report
     assert report.entities_by_kind["Checkpoint"] == 1 and report.workspace == str(workspace.root)
 
 
