@@ -7,6 +7,7 @@ that says what and where; anything else is a 500 and is logged, never disguised 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -72,9 +73,26 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, f"invalid request: {first['where']}: {first['problem']}", problems)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return error_response(exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:  # Starlette names the methods of the first route of the path only
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return error_response(exc.status_code, str(exc.detail), None, headers or None)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the app documents at this path (RFC 9110 section 15.5.6: a 405 lists them all
+    in Allow), whichever route Starlette tried first; the OpenAPI paths are the routes' own list."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, request.url.path):
+            methods |= {m.upper() for m in operations if m.upper() in HTTP_METHODS}
+    return sorted(methods)
+
+
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
 
 
 async def _server_error(request: Request, exc: Exception) -> JSONResponse:

@@ -64,11 +64,16 @@ def test_the_build_report_names_the_workspace_and_its_files(
     assert report.fingerprint == seed.fingerprint()
 
 
-def test_the_seed_is_one_report_with_its_329_claims(built: tuple[EmbeddedStore, BuildReport], seed: Workspace) -> None:
+# 329 before claim ids stopped depending on quotes, and after (no claim lost to a collision); then
+# the issue 9 re-read: 3 claims for misreadings the seed lacked, 38 for passages it had left empty
+SEED_CLAIMS = 370
+
+
+def test_the_seed_is_one_report_with_all_its_claims(built: tuple[EmbeddedStore, BuildReport], seed: Workspace) -> None:
     """The seed's layout (sources/ + annotations/ + background/) still builds: one report, its
-    document graph, and as many claims as before claim ids stopped depending on quotes."""
+    document graph, and every claim of its files (stable ids lose none)."""
     store, report = built
-    assert report.claims == 329 and report.sources == 1
+    assert report.claims == SEED_CLAIMS and report.sources == 1
     (entry,) = manifest.read(store).reports().values()
     assert (
         entry.report == "sst-2017-05-21-hezbollah-iraqi-forces" and entry.triples == report.quads_by_graph[entry.graph]
