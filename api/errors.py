@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from orbat.queries import QueryError
 from orbat.store import StoreError
@@ -72,9 +73,23 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, f"invalid request: {first['where']}: {first['problem']}", problems)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return error_response(exc.status_code, str(exc.detail), None, getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:  # Starlette names the methods of the first route of the path only
+        headers = {**(headers or {}), "Allow": allowed_methods(request)}
+    return error_response(exc.status_code, str(exc.detail), None, headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route at the request's path takes (RFC 9110 section 15.5.6: a 405 lists them)."""
+    routes = request.app.router.routes
+    methods = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+    return ", ".join(methods)
 
 
 async def _server_error(request: Request, exc: Exception) -> JSONResponse:

@@ -117,7 +117,7 @@ async def list_reports(request: Request) -> Any:
     "/reports/{report_id}",
     response_model=ReportSummary,
     summary="A report: its document, files, graphs and the entities it introduces",
-    responses=error_responses(404),
+    responses=error_responses(404, 422),
 )
 async def get_report(
     request: Request, report_id: Annotated[str, Path(description="The report's id (see /api/reports).")]
