@@ -373,7 +373,7 @@ def fuzz_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @given(
     data=st.data(), target=st.sampled_from(["annotations/claims-test.yaml", "annotations/entities-test.yaml", "source"])
 )
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 def test_any_file_gives_data_or_a_located_error(fuzz_workspace: Workspace, data: st.DataObject, target: str) -> None:
     """Whatever a file holds, the loader returns annotations or raises one readable, located error."""
     root = fuzz_workspace.root

@@ -28,6 +28,6 @@ def seed_app(kb: EmbeddedStore) -> FastAPI:
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_rest_api_conforms_to_its_schema(case: schemathesis.Case, seed_app: FastAPI) -> None:
     case.call_and_validate(app=seed_app)

@@ -229,6 +229,7 @@ def summary(latencies: list[float]) -> str:
     return f"n={len(latencies):4d}  p50={cuts[49]:7.1f} ms  p95={cuts[94]:7.1f} ms  max={max(latencies):7.1f} ms"
 
 
+@pytest.mark.slow  # a latency measurement (its figures in bench/README.md); bench/soak.py is the full one
 def test_small_queries_stay_answered_while_slow_ones_run(
     kb: EmbeddedStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
