@@ -41,7 +41,8 @@ from orbat.workspace import Workspace
 
 SERVE = Path(__file__).parent / "serve.py"
 CHEAP_SPARQL = "SELECT ?p ?o WHERE { <https://w3id.org/orbat/id/al-tanf> ?p ?o }"
-CHEAP_REST = "/api/entities?q=tanf"  # a name lookup; an entity page (3 queries, ~50 ms on disk) is not cheap at this rate
+# a name lookup; an entity page (3 queries, ~50 ms on disk) is not cheap at this rate
+CHEAP_REST = "/api/entities?q=tanf"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
