@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import gc
 import os
+
+# Tables are as wide as the terminal; tests read whole lines, in any process (pytest-xdist workers
+# have no terminal), so the width is fixed before orbat.cli makes its consoles.
+os.environ["COLUMNS"] = "200"
 from collections.abc import Iterator
 from pathlib import Path
 
