@@ -10,10 +10,12 @@ depend on the data); the requests go to an app over the seed knowledge base. (sc
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 
 from api.app import create_app
 from orbat.store import EmbeddedStore
@@ -27,7 +29,16 @@ def seed_app(kb: EmbeddedStore) -> FastAPI:
     return create_app(kb)
 
 
-@schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_rest_api_conforms_to_its_schema(case: schemathesis.Case, seed_app: FastAPI) -> None:
-    case.call_and_validate(app=seed_app)
+# One pytest item per operation, built here rather than by ``schema.parametrize()``: under
+# pytest-xdist that collapses every operation into a single item.
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_rest_api_conforms_to_its_schema(operation: Any, seed_app: FastAPI) -> None:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    def conforms(case: schemathesis.Case) -> None:
+        case.call_and_validate(app=seed_app)
+
+    conforms()
