@@ -15,6 +15,7 @@ Bounded: a fixed number of examples, derandomized, each with the default time li
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -61,11 +62,18 @@ def assert_still_up(client: TestClient) -> None:
     assert_responsive(cheap_query(client))
 
 
-@schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_the_protocol_endpoints_never_answer_an_undocumented_5xx(case: schemathesis.Case, fuzz_app: FastAPI) -> None:
-    response = case.call(app=fuzz_app)
-    assert_no_server_error(response.status_code, response.text)
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]  # one item each, also under xdist
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_the_protocol_endpoints_never_answer_an_undocumented_5xx(operation: Any, fuzz_app: FastAPI) -> None:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    def answers(case: schemathesis.Case) -> None:
+        response = case.call(app=fuzz_app)
+        assert_no_server_error(response.status_code, response.text)
+
+    answers()
 
 
 # --- a SPARQL grammar fuzzer -----------------------------------------------------------------
