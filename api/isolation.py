@@ -11,7 +11,7 @@ disk, every read runs in a worker process that opens the store read-only (``Stor
   limit, ``settings.worker_memory_mb``) answers that request with a 500 in the error shape; the
   service stays up and replaces the worker.
 - **Cheap work first**: ``settings.query_workers`` workers serve jobs as they come. A job still
-  running after ``settings.long_query_s`` is *long*: its worker is niced to the lowest CPU priority
+  running after ``settings.long_query_s`` is *long*: its worker drops to the idle CPU class (SCHED_IDLE)
   and leaves the cheap lane, so a new worker can take the next cheap request, and the CPU goes to
   cheap work first. At most ``settings.max_long_queries`` long jobs run at once; past that, a long
   query is stopped with a 503 "busy". A worker whose long job ended serves again at normal priority
@@ -372,8 +372,7 @@ class ProcessRunner:
                 "so this one was stopped",
                 snapshot,
             )
-        with contextlib.suppress(OSError):  # it may have ended meanwhile
-            os.setpriority(os.PRIO_PROCESS, worker.process.pid, LOWEST_PRIORITY)
+        _lower_priority(worker.process.pid)
 
     def _stop(self, worker: _Worker) -> None:
         with self._lock:
@@ -516,10 +515,22 @@ class ProcessRunner:
             loop.call_soon_threadsafe(_fail, waiter, ApiError(503, "the server is shutting down"))
 
 
+def _lower_priority(pid: int) -> None:
+    """SCHED_IDLE where Linux has it (the process runs only on CPU time nothing else wants), else
+    the lowest nice value."""
+    with contextlib.suppress(OSError):  # it may have ended meanwhile
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+        else:
+            os.setpriority(os.PRIO_PROCESS, pid, LOWEST_PRIORITY)
+
+
 def _restore_priority(worker: _Worker) -> bool:
     """A worker whose long job ended may serve again at normal priority, where the system lets a
     process raise a priority (CAP_SYS_NICE, root); elsewhere it is retired and replaced."""
     try:
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(worker.process.pid, os.SCHED_OTHER, os.sched_param(0))
         os.setpriority(os.PRIO_PROCESS, worker.process.pid, 0)
     except OSError:
         return False
