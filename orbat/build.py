@@ -28,7 +28,7 @@ from rdflib import Graph
 from orbat import manifest, reasoning, validation
 from orbat.annotations import Annotations, load_annotations
 from orbat.inference import as_quads, background_inferences, report_inferences, to_ntriples
-from orbat.manifest import Entry, Write
+from orbat.manifest import Entry
 from orbat.namespaces import BACKGROUND_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, inferred_graph, source_graph
 from orbat.ontology import ontology_graph, ontology_ntriples
 from orbat.reports import report_path
@@ -217,17 +217,7 @@ def build(
     compiled = compile_graphs(workspace, reason, progress)
     if progress:
         progress("storing")
-    writes = []
-    for name, (entry, data) in compiled.graphs.items():
-        old = current.entries.get(name)
-        if (
-            old is None
-            or old.content_hash != entry.content_hash
-            or manifest.PENDING in (old.input_hash, old.content_hash)
-        ):
-            writes.append(Write(entry, data))
-        elif old != entry:
-            writes.append(Write(entry, None))
+    writes = current.writes_for(compiled.graphs.values())
     drops = sorted(set(current.entries) - set(compiled.graphs))
     manifest.apply(store, workspace, writes, drops)
     if isinstance(store, EmbeddedStore) and store.path and any(w.data for w in writes):

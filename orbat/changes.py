@@ -272,17 +272,7 @@ def prepare(
             inferred,
         ),  # type: ignore[arg-type]
     ]
-    writes = []
-    for entry, content in entries:
-        old = current.entries.get(entry.graph)
-        if (
-            old is None
-            or old.content_hash != entry.content_hash
-            or manifest.PENDING in (old.input_hash, old.content_hash)
-        ):
-            writes.append(Write(entry, content))
-        elif old != entry:
-            writes.append(Write(entry, None))
+    writes = current.writes_for(entries)
     if recorded is None:
         action = "added"
     elif any(w.data is not None for w in writes):

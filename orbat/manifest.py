@@ -87,6 +87,18 @@ class Manifest:
     def of_report(self, report_id: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.report == report_id]
 
+    def writes_for(self, graphs: Iterable[tuple[Entry, bytes]]) -> list[Write]:
+        """What to write for these graphs: the data of those whose content changed (or whose last
+        write did not finish), only the entry of those whose inputs changed, nothing otherwise."""
+        writes = []
+        for entry, data in graphs:
+            old = self.entries.get(entry.graph)
+            if old is None or old.content_hash != entry.content_hash or PENDING in (old.input_hash, old.content_hash):
+                writes.append(Write(entry, data))
+            elif old != entry:
+                writes.append(Write(entry, None))
+        return writes
+
     def introduced(self) -> dict[str, str]:
         """Entity id -> the report that introduces it."""
         return {entity: e.report for e in self.reports().values() for entity in e.introduces if e.report}
