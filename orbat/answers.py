@@ -36,6 +36,7 @@ from orbat.models import (
     QueryResult,
     Ref,
     Subunit,
+    ValidTime,
 )
 from orbat.names import NameIndex
 from orbat.namespaces import ID, SOURCE
@@ -44,13 +45,16 @@ from orbat.queries import (
     Table,
     did_you_mean,
     execute,
+    for_each,
     get_query,
     internal_query,
     named_queries,
     resolve_entity,
     run,
+    table,
 )
 from orbat.store.base import TripleStore
+from orbat.triples import PRECISION_UNITS
 from orbat.workspace import Workspace
 
 ORB = str(namespaces.ORB)
@@ -110,9 +114,64 @@ def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50
     ]
 
 
-def _claim(row: QueryRow, names: NameIndex) -> Claim:
+Details = dict[str, list[QueryRow]]  # claim IRI -> its rows of queries/internal/claim-details.rq
+_DETAILS_CHUNK = 400  # claims per VALUES block
+_PRECISIONS = {str(iri): name for name, iri in PRECISION_UNITS.items()}
+
+
+def claim_details(store: TripleStore, rows: list[QueryRow]) -> Details:
+    """What the claims of ``rows`` carry beyond their triple (modality, originator, qualifiers, valid
+    time, lines of reporting), read once for all of them: one query per 400 claims, the claims
+    given as a VALUES block after the query."""
+    found: Details = {}
+    iris = sorted({str(row["claim"]) for row in rows if row.get("claim")})
+    query = internal_query("claim-details")
+    for start in range(0, len(iris), _DETAILS_CHUNK):
+        for row in table(store.query(for_each(query, "claim", iris[start : start + _DETAILS_CHUNK]))).rows:
+            found.setdefault(str(row["claim"]), []).append(row)
+    return found
+
+
+def _valid_time(detail: QueryRow) -> ValidTime | None:
+    if not any(detail.get(k) for k in ("validTimeText", "validFrom", "validTo")):
+        return None
+    return ValidTime(
+        text=detail.get("validTimeText"),
+        start=detail.get("validFrom"),
+        start_precision=_PRECISIONS.get(str(detail.get("validFromPrecision"))),
+        end=detail.get("validTo"),
+        end_precision=_PRECISIONS.get(str(detail.get("validToPrecision"))),
+    )
+
+
+def _detailed(claim: Claim, rows: list[QueryRow]) -> Claim:
+    """The claim with what its detail rows say (one row per disputed claim)."""
+    if not rows:
+        return claim
+    first = rows[0]
+    claim.modality = str(first["modality"]).rsplit("/", 1)[-1]
+    claim.originator = short(first.get("originator"))
+    claim.originator_label = first.get("originatorLabel")
+    claim.same_line_as = short(first.get("sameLineAs"))
+    claim.disputes = sorted({str(short(row["disputes"])) for row in rows if row.get("disputes")})
+    claim.count = first.get("count")
+    claim.quantity_text = first.get("quantityText")
+    claim.distance_km = first.get("distanceKm")
+    claim.equipment = short(first.get("equipment"))
+    claim.equipment_label = first.get("equipmentLabel")
+    claim.valid_time = _valid_time(first)
+    claim.hedge_cue = first.get("hedgeCue")
+    claim.note = first.get("note")
+    return claim
+
+
+def _claim(row: QueryRow, names: NameIndex, details: Details) -> Claim:
     """A claim from the first row of its group (the rows of a query name the claim's own subject
-    and object ``subject`` and ``object``: see ``_parties``)."""
+    and object ``subject`` and ``object``: see ``_parties``), with its details."""
+    return _detailed(_bare_claim(row, names), details.get(str(row["claim"]), []))
+
+
+def _bare_claim(row: QueryRow, names: NameIndex) -> Claim:
     return Claim(
         id=short(row.get("claim")),
         subject=short(row.get("subject")),
@@ -134,6 +193,7 @@ def _claim(row: QueryRow, names: NameIndex) -> Claim:
         basis=row.get("basis"),
         cites=short(row.get("citedSource")),
         evidence=[],
+        role=row.get("role"),
     )
 
 
@@ -151,14 +211,14 @@ def _oriented(row: QueryRow, part: str, whole: str, inverse: str) -> QueryRow:
     return _parties(row, part, whole)
 
 
-def claims_of(rows: list[QueryRow], names: NameIndex) -> list[Claim]:
+def claims_of(rows: list[QueryRow], names: NameIndex, details: Details) -> list[Claim]:
     """One claim per id in the order of the rows, its quotes gathered as evidence (the queries give
-    one row per claim and quote)."""
+    one row per claim and quote), with its details (``claim_details`` of the same rows)."""
     claims: dict[Any, Claim] = {}
     for row in rows:
         claim = claims.get(row["claim"])
         if claim is None:
-            claim = claims[row["claim"]] = _claim(row, names)
+            claim = claims[row["claim"]] = _claim(row, names, details)
         if row.get("quote") is not None:
             evidence = Evidence(quote=str(row["quote"]), passage=short(row.get("passage")))
             if evidence not in claim.evidence:
@@ -166,21 +226,40 @@ def claims_of(rows: list[QueryRow], names: NameIndex) -> list[Claim]:
     return list(claims.values())
 
 
+def _claims(store: TripleStore, rows: list[QueryRow], names: NameIndex) -> list[Claim]:
+    """The claims of ``rows`` with their details."""
+    return claims_of(rows, names, claim_details(store, rows))
+
+
+def when(as_of: str | None, valid_at: str | None) -> dict[str, str]:
+    """The time filters every claim-returning query takes: reported by ``as_of``, holding at ``valid_at``."""
+    return {k: v for k, v in (("as_of", as_of), ("valid_at", valid_at)) if v}
+
+
 def grouped(
-    rows: list[QueryRow], key: Callable[[QueryRow], Hashable], names: NameIndex
+    store: TripleStore, rows: list[QueryRow], key: Callable[[QueryRow], Hashable], names: NameIndex
 ) -> list[tuple[QueryRow, list[Claim]]]:
     """Rows grouped by ``key`` in the order first seen: each group's first row (what the group is
     about: an actor at a location, a member, a subunit) and the claims of its rows."""
     groups: dict[Hashable, list[QueryRow]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)
-    return [(group[0], claims_of(group, names)) for group in groups.values()]
+    details = claim_details(store, rows)
+    return [(group[0], claims_of(group, names, details)) for group in groups.values()]
 
 
-def near(store: TripleStore, names: NameIndex, place: str, radius_km: float) -> NearAnswer:
+def near(
+    store: TripleStore,
+    names: NameIndex,
+    place: str,
+    radius_km: float,
+    as_of: str | None = None,
+    valid_at: str | None = None,
+) -> NearAnswer:
     """Actors positioned at or near a place: by reported relation and by distance."""
     match = resolve_entity(names, place, "place")
-    table = run(store, "near", {"place": match.id, "radius_km": str(radius_km)}, names)
+    args = {"place": match.id, "radius_km": str(radius_km), **when(as_of, valid_at)}
+    table = run(store, "near", args, names)
     rows = [_parties(row, "actor", "location") for row in table.rows]
     results = [
         NearResult(
@@ -191,12 +270,14 @@ def near(store: TripleStore, names: NameIndex, place: str, radius_km: float) -> 
             relation=short(first["relation"]),
             claims=claims,
         )
-        for first, claims in grouped(rows, lambda r: (r["actor"], r["location"], r["relation"]), names)
+        for first, claims in grouped(store, rows, lambda r: (r["actor"], r["location"], r["relation"]), names)
     ]
     return NearAnswer(place=Ref(id=match.id, label=match.label), radius_km=radius_km, results=results)
 
 
-def entity(store: TripleStore, names: NameIndex, entity_id: str) -> EntityDetail:
+def entity(
+    store: TripleStore, names: NameIndex, entity_id: str, as_of: str | None = None, valid_at: str | None = None
+) -> EntityDetail:
     """An entity page: labels, kinds, facts, structure and every claim about it."""
     match = names.get(entity_id)
     if match is None:
@@ -230,7 +311,7 @@ def entity(store: TripleStore, names: NameIndex, entity_id: str) -> EntityDetail
         subunits=links["subunit"],
         alliances=links["alliance"],
         located_in=links["located_in"],
-        claims=claims_of(run(store, "entity", args, names).rows, names),
+        claims=_claims(store, run(store, "entity", {**args, **when(as_of, valid_at)}, names).rows, names),
     )
 
 
@@ -239,7 +320,13 @@ _CLAIM_FILTERS = {"relation": "family", "source": "document", "object": "with_ob
 
 
 def claims(
-    store: TripleStore, names: NameIndex, filters: dict[str, str | bool | None], limit: int = 50, offset: int = 0
+    store: TripleStore,
+    names: NameIndex,
+    filters: dict[str, str | bool | None],
+    limit: int = 50,
+    offset: int = 0,
+    as_of: str | None = None,
+    valid_at: str | None = None,
 ) -> ClaimsPage:
     """Claims filtered by subject, relation, object, source, hedged (a bool), status; paged by claim.
 
@@ -259,18 +346,22 @@ def claims(
             suggestions = _close(str(args["source"]), document_ids)
             raise QueryError(f"no source document {args['source']!r}", status=404, suggestions=suggestions)
     query_args = {_CLAIM_FILTERS.get(k, k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in args.items()}
-    table: Table = execute(store, get_query("claims"), query_args, names)
-    found = claims_of(table.rows, names)
-    return ClaimsPage(total=len(found), limit=limit, offset=offset, claims=found[offset : offset + limit])
+    table: Table = execute(store, get_query("claims"), {**query_args, **when(as_of, valid_at)}, names)
+    order = list(dict.fromkeys(row["claim"] for row in table.rows))
+    chosen = set(order[offset : offset + limit])
+    rows = [row for row in table.rows if row["claim"] in chosen]
+    return ClaimsPage(total=len(order), limit=limit, offset=offset, claims=_claims(store, rows, names))
 
 
-def members(store: TripleStore, names: NameIndex, alliance: str) -> Members:
+def members(
+    store: TripleStore, names: NameIndex, alliance: str, as_of: str | None = None, valid_at: str | None = None
+) -> Members:
     """Who belongs to an alliance: each member with the claims that say so, stated or background."""
     match = resolve_entity(names, alliance, "alliance")
-    table = run(store, "alliance-members", {"alliance": match.id}, names)
+    table = run(store, "alliance-members", {"alliance": match.id, **when(as_of, valid_at)}, names)
     rows = [_oriented(row, "member", "alliance", inverse=ORB + "hasMember") for row in table.rows]
     result = []
-    for first, member_claims in grouped(rows, lambda r: r["member"], names):
+    for first, member_claims in grouped(store, rows, lambda r: r["member"], names):
         statuses = {c.status for c in member_claims}
         result.append(
             Member(
@@ -283,10 +374,12 @@ def members(store: TripleStore, names: NameIndex, alliance: str) -> Members:
     return Members(alliance=Ref(id=match.id, label=match.label), members=result)
 
 
-def hierarchy(store: TripleStore, names: NameIndex, unit: str) -> Hierarchy:
+def hierarchy(
+    store: TripleStore, names: NameIndex, unit: str, as_of: str | None = None, valid_at: str | None = None
+) -> Hierarchy:
     """Every subunit under a unit, at any depth, with its parent and the claims that state the link."""
     match = resolve_entity(names, unit, "unit")
-    table = run(store, "unit-hierarchy", {"unit": match.id}, names)
+    table = run(store, "unit-hierarchy", {"unit": match.id, **when(as_of, valid_at)}, names)
     rows = [_oriented(row, "subunit", "parent", inverse=ORB + "hasPart") for row in table.rows]
     subunits = [
         Subunit(
@@ -295,7 +388,7 @@ def hierarchy(store: TripleStore, names: NameIndex, unit: str) -> Hierarchy:
             parent=_ref(first["parent"], first["parentLabel"]),
             claims=unit_claims,
         )
-        for first, unit_claims in grouped(rows, lambda r: r["subunit"], names)
+        for first, unit_claims in grouped(store, rows, lambda r: r["subunit"], names)
     ]
     return Hierarchy(unit=Ref(id=match.id, label=match.label), subunits=subunits)
 

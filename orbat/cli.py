@@ -27,7 +27,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from orbat import answers, changes, config, reports
+from orbat import analysis, answers, changes, config, reports
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.checks import run_checks
@@ -69,6 +69,11 @@ SparqlOption = Annotated[
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON the HTTP API answers (-f json).")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Only claims reported by this date (YYYY-MM-DD).")]
+ValidAtOption = Annotated[
+    str | None, typer.Option("--valid-at", help="Only claims that held on this date (YYYY-MM-DD).")
+]
+CELL_WIDTH = 90  # a table cell longer than this is cut on a terminal (--full shows it whole)
 KNOWN_ERRORS = (
     AnnotationError,
     ValidationFailed,
@@ -134,9 +139,13 @@ def main(
             " made from the example on first use).",
         ),
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help=f"Tables show long quotes whole (cut at {CELL_WIDTH} characters otherwise).")
+    ] = False,
 ) -> None:
     """orbat: an order-of-battle knowledge base built from evidence-backed claims."""
     ctx.obj = workspace
+    ctx.meta["full"] = full
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -189,7 +198,8 @@ def _writing_store(workspace: Workspace, store_path: Path | None, sparql_url: st
     return store
 
 
-def _print_table(table: Table, fmt: str) -> None:
+def _print_table(table: Table, fmt: str, full: bool = False) -> None:
+    """A table as CSV, or on a terminal with cells past ``CELL_WIDTH`` cut unless ``full``."""
     if fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=table.columns)
         writer.writeheader()
@@ -200,12 +210,16 @@ def _print_table(table: Table, fmt: str) -> None:
             [c for c in table.columns if any(row[c] is not None for row in table.rows)] or table.columns, table.rows
         )
         rich_table = RichTable(*table.columns, show_lines=False)
+        cut = 0
         for row in table.rows:
-            rich_table.add_row(
-                *(Text("" if row[c] is None else str(answers.short(str(row[c])) or "")) for c in table.columns)
-            )
+            cells = ["" if row[c] is None else str(answers.short(str(row[c])) or "") for c in table.columns]
+            if not full:
+                cut += sum(len(cell) > CELL_WIDTH for cell in cells)
+                cells = [cell if len(cell) <= CELL_WIDTH else cell[: CELL_WIDTH - 1] + "…" for cell in cells]
+            rich_table.add_row(*(Text(cell) for cell in cells))
         out.print(rich_table)
-        err.print(f"[dim]{len(table.rows)} row(s)[/dim]")
+        more = f"; {cut} long cell(s) cut: orbat --full ... shows them whole" if cut else ""
+        err.print(f"[dim]{len(table.rows)} row(s){more}[/dim]", highlight=False)
     else:
         raise QueryError(f"unknown output format {fmt!r} (table, json, csv)")
 
@@ -216,20 +230,25 @@ def _output(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-def _print_answer(answer: Answer, fmt: str) -> None:
+def _full(ctx: typer.Context) -> bool:
+    """Whether tables show long cells whole (the global option --full)."""
+    return bool(ctx.find_root().meta.get("full"))
+
+
+def _print_answer(answer: Answer, fmt: str, full: bool = False) -> None:
     """An answer as the JSON the HTTP API answers to the same question, or as a table or CSV."""
     if fmt == "json":
         sys.stdout.write(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
         return
     if fmt == "table" and answer.caption():
         out.print(answer.caption(), highlight=False, markup=False)
-    _print_table(Table(*answer.table()), fmt)
+    _print_table(Table(*answer.table()), fmt, full)
 
 
 def _answer(ctx: typer.Context, store: Path | None, sparql_url: str | None, fmt: str, ask: Asking) -> None:
     """Ask ``ask`` of the workspace's store (read-only) and print the answer."""
     triple_store = _reading_store(_workspace(ctx), store, sparql_url)
-    _print_answer(ask(triple_store, NameIndex(triple_store)), fmt)
+    _print_answer(ask(triple_store, NameIndex(triple_store)), fmt, _full(ctx))
 
 
 def _parse_params(params: list[str]) -> dict[str, str]:
@@ -338,7 +357,7 @@ def list_reports(
     ctx: typer.Context, fmt: FormatOption = "table", store: StoreOption = None, sparql_url: SparqlOption = None
 ) -> None:
     """The reports of the knowledge base: id, date, title, claims, file."""
-    _print_answer(reports.listing(_reading_store(_workspace(ctx), store, sparql_url)), fmt)
+    _print_answer(reports.listing(_reading_store(_workspace(ctx), store, sparql_url)), fmt, _full(ctx))
 
 
 @app.command()
@@ -388,16 +407,16 @@ def query(
         if text.startswith("# name:"):  # a named-query file: its header declares the parameters
             header = parse_header(file)
             result = execute(triple_store, header, args, names, workspace=workspace)
-            _print_answer(QueryResult(query=header.name, columns=result.columns, rows=result.rows), fmt)
+            _print_answer(QueryResult(query=header.name, columns=result.columns, rows=result.rows), fmt, _full(ctx))
         elif args:
             raise QueryError("parameters need a query file with a '# name:' / '# param:' header")
         else:
             result = table(triple_store.query(text))
-            _print_answer(QueryResult(query=str(file), columns=result.columns, rows=result.rows), fmt)
+            _print_answer(QueryResult(query=str(file), columns=result.columns, rows=result.rows), fmt, _full(ctx))
         return
     if name is None:
         raise QueryError("give a query name or --file (see 'orbat queries')")
-    _print_answer(answers.query_table(triple_store, names, name, args, workspace), fmt)
+    _print_answer(answers.query_table(triple_store, names, name, args, workspace), fmt, _full(ctx))
 
 
 @app.command("queries")
@@ -418,13 +437,17 @@ def near(
     ctx: typer.Context,
     place: Annotated[str, typer.Argument(help="A place, as analysts type it (al tanf, At-Tanf).")],
     radius: Annotated[float, typer.Option("--radius", "-r", help="Radius in km (0-150).")] = 50.0,
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
     """Who is positioned at or near a place, with the evidence (as GET /api/near)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.near(s, n, place, radius))
+    _answer(
+        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.near(s, n, place, radius, as_of, valid_at)
+    )
 
 
 @app.command()
@@ -432,13 +455,17 @@ def near(
 def entity(
     ctx: typer.Context,
     entity_id: Annotated[str, typer.Argument(metavar="ID", help="The entity id (al-tanf, hezbollah).")],
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
     """An entity: labels, kind, structure and every claim about it (as GET /api/entities/ID)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id))
+    _answer(
+        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id, as_of, valid_at)
+    )
 
 
 @app.command()
@@ -446,13 +473,17 @@ def entity(
 def members(
     ctx: typer.Context,
     alliance: Annotated[str, typer.Argument(help="The alliance: id, name or alias (R+6).")],
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
     """Members of an alliance, with the claims that say so (as GET /api/alliances/ID/members)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.members(s, n, alliance))
+    _answer(
+        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.members(s, n, alliance, as_of, valid_at)
+    )
 
 
 @app.command()
@@ -460,13 +491,15 @@ def members(
 def hierarchy(
     ctx: typer.Context,
     unit: Annotated[str, typer.Argument(help="The unit: id, name or alias (31st Guards Air Assault Brigade).")],
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
     """Every subunit under a unit, at any depth, with its claims (as GET /api/units/ID/hierarchy)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.hierarchy(s, n, unit))
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.hierarchy(s, n, unit, as_of, valid_at))
 
 
 @app.command()
@@ -481,6 +514,8 @@ def claims(
     status: Annotated[str | None, typer.Option(help="reported, assessed, inferred or background.")] = None,
     limit: Annotated[int, typer.Option(help="Claims per page.")] = 50,
     offset: Annotated[int, typer.Option(help="Claims to skip.")] = 0,
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
@@ -495,7 +530,61 @@ def claims(
         "hedged": hedged,
         "status": status,
     }
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.claims(s, n, filters, limit, offset))
+    _answer(
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: answers.claims(s, n, filters, limit, offset, as_of, valid_at),
+    )
+
+
+@app.command()
+@readable_errors
+def corroboration(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Option(help="Only relations of this subject: id, name or alias.")] = None,
+    relation: Annotated[str | None, typer.Option(help="Only this relation (not its sub-relations).")] = None,
+    object: Annotated[str | None, typer.Option("--object", help="Only relations with this object.")] = None,
+    min_lines: Annotated[int, typer.Option(help="Only relations with at least this many independent lines.")] = 1,
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Relations with their independent lines of reporting and every claim about them (as GET
+    /api/corroboration)."""
+    _answer(
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: analysis.corroboration(s, n, subject, relation, object, min_lines, as_of, valid_at),
+    )
+
+
+@app.command()
+@readable_errors
+def contradictions(
+    ctx: typer.Context,
+    min_km: Annotated[float, typer.Option(help="How far apart two positions of one unit must be.")] = 100.0,
+    as_of: AsOfOption = None,
+    valid_at: ValidAtOption = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Pairs of claims that cannot both hold, with both quotes (as GET /api/contradictions)."""
+    _answer(
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: analysis.contradictions(s, n, min_km, as_of, valid_at),
+    )
 
 
 @app.command()

@@ -55,6 +55,16 @@ class Evidence(BaseModel):
     passage: str | None = Field(description="The passage that holds the quote: DOCUMENT/PASSAGE.")
 
 
+class ValidTime(BaseModel):
+    """When a claim holds, as the text states it, apart from when it was reported."""
+
+    text: str | None = Field(description="The time as printed (yesterday, since September).")
+    start: str | None = Field(description="First day it holds, YYYY-MM-DD.")
+    start_precision: str | None = Field(description="How precisely the text knows the start: day, month or year.")
+    end: str | None = Field(description="Last day it holds, YYYY-MM-DD.")
+    end_precision: str | None = Field(description="How precisely the text knows the end: day, month or year.")
+
+
 class Claim(BaseModel):
     """A statement by a source (or background knowledge) with its evidence and grading."""
 
@@ -78,12 +88,34 @@ class Claim(BaseModel):
     basis: str | None = Field(description="Why a background claim is held.")
     cites: str | None = Field(description="The source the asserter cites, if any.")
     evidence: list[Evidence]
+    modality: str | None = Field(
+        default=None,
+        description="How the source puts it: reported, assessed, question, hypothetical, prediction, denied or"
+        " opinion. Only reported and assessed claims state their triple as holding.",
+    )
+    originator: str | None = Field(default=None, description="Who first said it (the line of reporting).")
+    originator_label: str | None = None
+    same_line_as: str | None = Field(default=None, description="The claim whose line of reporting this one repeats.")
+    disputes: list[str] = Field(default=[], description="Claims this one contradicts, denies or corrects.")
+    count: int | None = Field(default=None, description="How many (personnel, aircraft, units).")
+    quantity_text: str | None = Field(default=None, description="The quantity as printed (a battalion, 60).")
+    distance_km: float | None = Field(default=None, description="A distance the source reports, in km.")
+    equipment: str | None = Field(default=None, description="The equipment type the claim is about (entity id).")
+    equipment_label: str | None = None
+    valid_time: ValidTime | None = Field(default=None, description="When it holds, where the text says.")
+    hedge_cue: str | None = Field(default=None, description="The words that signal doubt.")
+    note: str | None = Field(default=None, description="How the analyst read it.")
+    role: str | None = Field(
+        default=None, description="On an entity page: the entity's part in the claim (subject, object, equipment)."
+    )
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "claim",
         "subject",
         "relation",
         "object",
+        "modality",
+        "qualifiers",
         "status",
         "quote",
         "reported_by",
@@ -101,6 +133,8 @@ class Claim(BaseModel):
             "subject": self.subject_label or self.subject,
             "relation": self.relation,
             "object": self.object_label or self.object or self.value,
+            "modality": self.modality,
+            "qualifiers": self.qualifiers(),
             "status": self.status,
             "quote": self.quote if self.quote is not None else self.basis,
             "reported_by": self.reported_by_label or self.reported_by,
@@ -110,6 +144,22 @@ class Claim(BaseModel):
             "hedged": self.hedged,
         }
         return {column: row[column] for column in columns}
+
+    def qualifiers(self) -> str | None:
+        """What the claim carries beyond its triple, in a few words: count, equipment, distance, time."""
+        parts = []
+        if self.count is not None or self.quantity_text:
+            parts.append(f"count {self.quantity_text or self.count}")
+        if self.equipment:
+            parts.append(f"with {self.equipment_label or self.equipment}")
+        if self.distance_km is not None:
+            parts.append(f"{self.distance_km:g} km")
+        if self.valid_time:
+            vt = self.valid_time
+            span = vt.start if vt.start == vt.end else f"{vt.start or '…'} to {vt.end or '…'}"
+            said = f"{vt.text!r} " if vt.text else ""
+            parts.append(f"when {said}({span})" if span else f"when {said.strip()}")
+        return "; ".join(parts) or None
 
 
 def _without_parties(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -143,7 +193,9 @@ class EntityDetail(Answer):
     subunits: list[Link]
     alliances: list[Link]
     located_in: list[Link]
-    claims: list[Claim] = Field(description="Every claim in which the entity is subject or object.")
+    claims: list[Claim] = Field(
+        description="Every claim in which the entity is subject or object, or the equipment used (see role)."
+    )
 
     def caption(self) -> str:
         parts = [f"{self.label} ({self.id}; {', '.join(self.kind)})"]
@@ -372,3 +424,88 @@ class ReportChange(BaseModel):
     claims: int
     file: str = Field(description="The report's file in the workspace.")
     graphs: dict[str, int] = Field(description="Graphs written (IRI -> triples) or dropped (0).")
+
+
+class LineClaim(BaseModel):
+    """A claim about a relation, with its part in the corroboration and its line of reporting."""
+
+    role: str = Field(
+        description="supports (reported or assessed), disputes (denies it, or is annotated as disputing a"
+        " supporting claim), or the modality of a claim that only mentions it: question, hypothetical,"
+        " prediction, opinion."
+    )
+    line: Ref = Field(description="The line of reporting: who first said it, after following same_line_as.")
+    claim: Claim
+
+
+class Corroboration(BaseModel):
+    """One relation that sources state, with the independent lines of reporting behind it."""
+
+    subject: Ref
+    relation: str
+    object: Ref | None
+    value: Scalar
+    lines: int = Field(description="Independent lines of reporting among the supporting claims.")
+    claims: list[LineClaim]
+
+
+class CorroborationAnswer(Answer):
+    relations: list[Corroboration]
+
+    def caption(self) -> str:
+        return f"{len(self.relations)} relation(s)"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        columns = ["subject", "relation", "object", "lines", "role", "line", "claim", "modality", "quote"]
+        columns.append("credibility")
+        return columns, [
+            {
+                "subject": r.subject.label or r.subject.id,
+                "relation": r.relation,
+                "object": (r.object.label or r.object.id) if r.object else r.value,
+                "lines": r.lines,
+                "role": c.role,
+                "line": c.line.label or c.line.id,
+                "claim": c.claim.id,
+                "modality": c.claim.modality,
+                "quote": c.claim.quote,
+                "credibility": c.claim.credibility,
+            }
+            for r in self.relations
+            for c in r.claims
+        ]
+
+
+class Contradiction(BaseModel):
+    """Two claims that cannot both hold."""
+
+    kind: str = Field(
+        description="disputes (annotated), denial (a denied claim against a stated one), far apart (one unit"
+        " at distant places at once), supports and opposes, strengths (different strengths at once)."
+    )
+    detail: str | None = Field(description="What makes it a contradiction, e.g. '412 km apart'.")
+    claim: Claim
+    other: Claim
+
+
+class Contradictions(Answer):
+    contradictions: list[Contradiction]
+
+    def caption(self) -> str:
+        return f"{len(self.contradictions)} contradiction(s)"
+
+    def table(self) -> tuple[list[str], list[Row]]:
+        columns = ["kind", "detail", "claim", "quote", "by", "other", "other_quote", "other_by"]
+        return columns, [
+            {
+                "kind": c.kind,
+                "detail": c.detail,
+                "claim": c.claim.id,
+                "quote": c.claim.quote,
+                "by": c.claim.reported_by_label,
+                "other": c.other.id,
+                "other_quote": c.other.quote,
+                "other_by": c.other.reported_by_label,
+            }
+            for c in self.contradictions
+        ]

@@ -257,6 +257,17 @@ def table(result: QuerySolutions | QueryBoolean | Any) -> Table:
     return Table(columns, [{c: python_value(row[c]) for c in columns} for row in result])
 
 
+def for_each(query: NamedQuery, variable: str, iris: list[str]) -> str:
+    """The query's text run once per IRI of ``iris``: a VALUES block for ``?variable`` put first in its
+    WHERE clause, so the engine starts from those IRIs (a VALUES clause after the query would be
+    joined after the whole pattern has been matched: 94 ms instead of 3 ms for 3 claims, seed on disk)."""
+    head, where, rest = query.sparql.partition("WHERE {")
+    if not where:
+        raise QueryError(f"query {query.name} has no 'WHERE {{' to start from")
+    values = " ".join(f"<{iri}>" for iri in iris)
+    return f"{head}WHERE {{\n  VALUES ?{variable} {{ {values} }}{rest}"
+
+
 @cache
 def internal_query(name: str) -> NamedQuery:
     """A query of ``queries/internal/``: used by the code, not offered as a named query."""

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses
+from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso
 from orbat import answers
 from orbat.models import Members
 
@@ -22,5 +22,7 @@ router = APIRouter(tags=["structure"])
 async def alliance_members(
     request: Request,
     alliance_id: Annotated[str, Path(description="The alliance: id, name or alias (r-plus-6, R+6).")],
+    as_of: AsOf = None,
+    valid_at: ValidAt = None,
 ) -> Members:
-    return await blocking(request, answers.members, STORE, NAMES, alliance_id)
+    return await blocking(request, answers.members, STORE, NAMES, alliance_id, iso(as_of), iso(valid_at))

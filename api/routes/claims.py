@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses
+from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
@@ -45,6 +45,8 @@ async def list_claims(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Claims per page.")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
+    as_of: AsOf = None,
+    valid_at: ValidAt = None,
 ) -> ClaimsPage:
     filters = {
         "subject": subject,
@@ -54,4 +56,4 @@ async def list_claims(
         "hedged": hedged,
         "status": status,
     }
-    return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)
+    return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset, iso(as_of), iso(valid_at))

@@ -9,10 +9,11 @@ passes ``STORE`` and ``NAMES`` (api.execution) where the work takes the store an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Query, Request
 
 from api.errors import ApiError
 from api.execution import Deadline, Job
@@ -73,3 +74,19 @@ def query_parameter(query: str, name: str) -> Parameter:
     if not found:
         raise LookupError(f"query {query} declares no parameter {name}")
     return found[0]
+
+
+# The time filters of every claim-returning endpoint (as the named queries' as_of and valid_at).
+AsOf = Annotated[dt.date | None, Query(description="Only claims reported by this date (YYYY-MM-DD).")]
+ValidAt = Annotated[
+    dt.date | None,
+    Query(
+        description="Only claims that held on this date: within their valid time, or on their report date when"
+        " the text gives no time (YYYY-MM-DD)."
+    ),
+]
+
+
+def iso(day: dt.date | None) -> str | None:
+    """A date filter as the queries take it."""
+    return day.isoformat() if day else None

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses
+from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso
 from orbat import answers
 from orbat.models import Hierarchy
 
@@ -22,5 +22,7 @@ router = APIRouter(tags=["structure"])
 async def unit_hierarchy(
     request: Request,
     unit_id: Annotated[str, Path(description="The unit: id, name or alias (31st-guards-air-assault-brigade).")],
+    as_of: AsOf = None,
+    valid_at: ValidAt = None,
 ) -> Hierarchy:
-    return await blocking(request, answers.hierarchy, STORE, NAMES, unit_id)
+    return await blocking(request, answers.hierarchy, STORE, NAMES, unit_id, iso(as_of), iso(valid_at))
