@@ -125,7 +125,7 @@ export async function passageText(passage) {
 
 /** The passage's text with the quote marked, or the quote alone when it is not found verbatim. */
 export function highlighted(text, quote) {
-  const box = el("blockquote", {class: "passage"});
+  const box = el("blockquote", {class: "passage", tabindex: "0"});
   const at = text && quote ? text.indexOf(quote) : -1;
   if (at < 0) {
     box.append(el("mark", {}, quote || ""));
@@ -157,7 +157,13 @@ export function claimView(claim, marks) {
   for (const item of evidence) {
     const slot = el("div", {class: "evidence"}, highlighted(null, item.quote));
     box.append(slot);
-    passageText(item.passage).then((text) => { if (text) slot.replaceChildren(highlighted(text, item.quote)); });
+    passageText(item.passage).then((text) => {
+      if (!text) return;
+      const box = highlighted(text, item.quote);
+      slot.replaceChildren(box);
+      const mark = box.querySelector("mark");
+      if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - 24);  // the quote in view
+    });
   }
   if (claim.basis) box.append(el("div", {class: "meta"}, "basis: " + claim.basis));
   const badges = [

@@ -11,14 +11,14 @@ import {genericSidc, symbolImage} from "./symbols.js";
 export async function entityView(root, route) {
   const id = route.arg;
   loading(root);
-  let entity, positions, marks;
+  let entity, positions;
   try {
-    [entity, positions, marks] = await Promise.all([
+    [entity, positions] = await Promise.all([
       api("/api/entities/" + encodeURIComponent(id)),
       api("/api/queries/positions").then((r) => positionClaims(r.rows)).catch(() => []),
-      evidenceMarks(""),
     ]);
   } catch (error) { showError(root, error); return; }
+  const marks = new Map();
   const sidc = entity.sidc || genericSidc(entity.kind, entity.echelon);
   const mine = positions.filter((c) => c.subject === entity.id).sort((a, b) => String(a.date).localeCompare(String(b.date)));
   const links = (title, list) => list.length ? el("div", {}, el("h3", {}, title), el("ul", {class: "inline"},
@@ -62,5 +62,10 @@ export async function entityView(root, route) {
     });
   }
   parts.push(el("h3", {}, entity.claims.length + " claim(s)"), filter, list);
+  evidenceMarks("").then((found) => {  // lines and contradictions come later: they take a second or two
+    if (!list.isConnected) return;
+    list.replaceChildren(...claims.map((c) => claimView(c, found.get(c.id))));
+    filter.dispatchEvent(new Event("input"));
+  });
   root.replaceChildren(...parts.filter(Boolean));
 }

@@ -95,7 +95,15 @@ export async function mapView(root, route) {
 
   async function refresh(first) {
     keep();
-    marks = await evidenceMarks(state.as_of);
+    const asked = state.as_of;
+    // corroboration and contradictions take a second or two: the symbols get their look when they come
+    evidenceMarks(asked).then((found) => {
+      if (state.as_of !== asked) return;
+      marks = found;
+      draw();
+      if (state.selected && markers.has(state.selected)) select(state.selected, false);
+      status.dataset.marks = "loaded";
+    });
     claims = all.filter((c) =>
       (!state.as_of || !c.date || c.date <= state.as_of) &&
       (!state.source || c.source === state.source) &&
@@ -153,7 +161,7 @@ export async function mapView(root, route) {
       "Click a symbol for its evidence, a place for who is within R km."), list);
   }
 
-  function select(key) {
+  function select(key, focus = true) {
     const marker = markers.get(key);
     if (!marker) return;
     state.selected = key;
@@ -169,7 +177,7 @@ export async function mapView(root, route) {
         ` (\u00b1${marker.place.precision_km} km) \u00b7 ${marker.look === "single" ? "single line" : marker.look}` + (marker.dashed ? " \u00b7 hedged" : "")),
       el("section", {class: "evidence-list", id: "evidence"}, ...marker.claims.map((c) => claimView(c, marks.get(c.id)))),
     );
-    panel.querySelector("h2 a").focus();
+    if (focus) panel.querySelector("h2 a").focus();
   }
 
   async function showNear(placeId) {

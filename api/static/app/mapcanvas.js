@@ -66,9 +66,11 @@ export class MapCanvas {
   fit(padding = 0.6) {
     const points = this.places.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon));
     if (!points.length) return;
-    const lats = points.map((p) => p.lat), lons = points.map((p) => p.lon);
-    const south = Math.min(...lats) - padding, north = Math.max(...lats) + padding;
-    const west = Math.min(...lons) - padding, east = Math.max(...lons) + padding;
+    // the bulk of the places: a country far away (a contingent's home) does not zoom the map out
+    const lats = points.map((p) => p.lat).sort((a, b) => a - b), lons = points.map((p) => p.lon).sort((a, b) => a - b);
+    const cut = points.length >= 10 ? Math.floor(points.length * 0.1) : 0;
+    const south = lats[cut] - padding, north = lats[lats.length - 1 - cut] + padding;
+    const west = lons[cut] - padding, east = lons[lons.length - 1 - cut] + padding;
     this.view.lat = (south + north) / 2;
     this.view.lon = (west + east) / 2;
     this.cosLat = Math.cos(this.view.lat * Math.PI / 180);
@@ -129,10 +131,14 @@ export class MapCanvas {
     this.drawBorders(g, width, height);
     this.hits = [];
     const labels = [];
-    for (const place of this.places) this.drawPlace(g, place, width, height, labels);
+    for (const cluster of this.clusters(width, height)) this.drawCluster(g, cluster, width, height, labels);
     g.font = "12px system-ui, sans-serif";
     g.textAlign = "center";
+    const taken = [];
     for (const [text, x, y] of labels) {
+      const w = g.measureText(text).width, box = [x - w / 2, y - 11, x + w / 2, y + 3];
+      if (taken.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;  // no label over a label
+      taken.push(box);
       g.lineWidth = 3; g.strokeStyle = "rgba(255,255,255,.85)"; g.strokeText(text, x, y);
       g.fillStyle = "#1d2329"; g.fillText(text, x, y);
     }
@@ -172,24 +178,56 @@ export class MapCanvas {
     }
   }
 
-  drawPlace(g, place, width, height, labels) {
-    const [x, y] = this.project(place.lat, place.lon);
-    const markers = place.markers || [];
+  /**
+   * Places that fall on (nearly) the same pixels at this zoom are one cluster: their markers share
+   * one ring around the cluster's centre, so each symbol can be clicked.
+   */
+  clusters(width, height) {
     const size = this.options.symbolSize;
+    const cells = new Map(), found = [];
+    for (const place of this.places) {
+      const [x, y] = this.project(place.lat, place.lon);
+      if (x < -width || x > 2 * width || y < -height || y > 2 * height) continue;
+      const cx = Math.floor(x / size), cy = Math.floor(y / size);
+      let cluster = null;
+      for (let dx = -1; dx <= 1 && !cluster; dx++) {
+        for (let dy = -1; dy <= 1 && !cluster; dy++) {
+          cluster = (cells.get(cx + dx + ":" + (cy + dy)) || []).find((c) => Math.hypot(c.x - x, c.y - y) < size * 0.6) || null;
+        }
+      }
+      if (!cluster) {
+        cluster = {x, y, places: []};
+        found.push(cluster);
+        const key = cx + ":" + cy;
+        if (!cells.has(key)) cells.set(key, []);
+        cells.get(key).push(cluster);
+      }
+      cluster.places.push({place, x, y});
+    }
+    return found;
+  }
+
+  drawCluster(g, cluster, width, height, labels) {
+    const size = this.options.symbolSize;
+    const markers = cluster.places.flatMap(({place}) => (place.markers || []).map((marker) => ({marker, place})));
     const spread = markers.length > 1 ? Math.max(size * 1.1, (markers.length * size * 1.15) / (2 * Math.PI)) : 0;
     const margin = spread + size * 2;
+    const {x, y} = cluster;
     if (x < -margin || x > width + margin || y < -margin || y > height + margin) return;
-    const radius = (place.precision_km || 0) / KM_PER_DEGREE * this.view.scale;
-    if (radius > 2) {
-      g.beginPath(); g.arc(x, y, radius, 0, 2 * Math.PI);
-      g.fillStyle = "rgba(36,48,60,.06)"; g.fill();
-      g.strokeStyle = "rgba(36,48,60,.35)"; g.setLineDash([4, 3]); g.lineWidth = 1; g.stroke(); g.setLineDash([]);
+    for (const {place, x: px, y: py} of cluster.places) {
+      const radius = (place.precision_km || 0) / KM_PER_DEGREE * this.view.scale;
+      if (radius > 2 && radius < Math.min(width, height) / 3) {  // a country's circle would hide the map
+        g.beginPath(); g.arc(px, py, radius, 0, 2 * Math.PI);
+        g.fillStyle = "rgba(36,48,60,.06)"; g.fill();
+        g.strokeStyle = "rgba(36,48,60,.35)"; g.setLineDash([4, 3]); g.lineWidth = 1; g.stroke(); g.setLineDash([]);
+      }
+      g.beginPath(); g.arc(px, py, 3.5, 0, 2 * Math.PI);
+      g.fillStyle = this.selected && this.selected.place && this.selected.place.id === place.id ? "#c1121f" : "#24303c"; g.fill();
+      this.hits.push({type: "place", place: place.id, x: px - 6, y: py - 6, w: 12, h: 12});
     }
-    g.beginPath(); g.arc(x, y, 3.5, 0, 2 * Math.PI);
-    g.fillStyle = place.id === (this.selected && this.selected.place) ? "#c1121f" : "#24303c"; g.fill();
-    this.hits.push({type: "place", place: place.id, x: x - 6, y: y - 6, w: 12, h: 12});
-    if (markers.length || this.view.scale > 150) labels.push([place.label, x, y + (markers.length > 1 ? spread + size : 0) + 16]);
-    markers.forEach((marker, i) => {
+    const named = cluster.places.filter(({place}) => (place.markers || []).length || this.view.scale > 150).map(({place}) => place.label);
+    if (named.length) labels.push([named.join(" / "), x, y + (markers.length > 1 ? spread + size : 0) + 16]);
+    markers.forEach(({marker, place}, i) => {
       let mx = x, my = y - size * 0.9;
       if (markers.length > 1) {
         const angle = -Math.PI / 2 + (2 * Math.PI * i) / markers.length;

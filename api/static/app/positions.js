@@ -20,7 +20,7 @@ export function positionClaims(rows) {
         modality: local(row.modality), quote: row.quote, passage: passageId(row.passage), source: local(row.source),
         reported_by: local(row.reportedBy), reported_by_label: row.reportedByLabel, date: row.date,
         hedged: row.hedged, reliability: row.reliability, credibility: row.credibility, evidence: [],
-        kinds: (row.actorKinds || "").split(" ").filter(Boolean), echelon: row.echelon,
+        echelon: row.echelon,
         place: {id: local(row.place), label: row.placeLabel, lat: Number(row.lat), lon: Number(row.lon), precision_km: row.precision_km},
       };
       claims.set(id, claim);
@@ -59,7 +59,7 @@ export async function loadSides() {
   const sides = new Sides(orbat.rows, opposes.rows);
   const choices = new Map();
   for (const row of orbat.rows) {
-    const kinds = row.parentKinds || "";
+    const kinds = row.parentKind || "";
     if (/Alliance|Coalition/.test(kinds)) choices.set(local(row.parent), row.parentLabel);
   }
   sides.choices = [...choices.entries()].sort((a, b) => a[1].localeCompare(b[1]));

@@ -27,13 +27,15 @@ export async function treeView(root, route) {
   const nodes = new Map();
   const node = (iri, label, kinds, echelon) => {
     const id = local(iri);
-    if (!nodes.has(id)) nodes.set(id, {id, label, kinds: (kinds || "").split(" ").filter(Boolean), echelon, links: new Map()});
-    return nodes.get(id);
+    if (!nodes.has(id)) nodes.set(id, {id, label, kinds: [], echelon});
+    const found = nodes.get(id);
+    if (kinds && !found.kinds.includes(kinds)) found.kinds.push(kinds);  // one row per kind
+    return found;
   };
   const links = new Map();  // child -> parent -> {link, claims}
   for (const row of rows) {
-    const child = node(row.child, row.childLabel, row.childKinds, row.childEchelon);
-    const parent = node(row.parent, row.parentLabel, row.parentKinds, row.parentEchelon);
+    const child = node(row.child, row.childLabel, row.childKind, row.childEchelon);
+    const parent = node(row.parent, row.parentLabel, row.parentKind, row.parentEchelon);
     if (!links.has(child.id)) links.set(child.id, new Map());
     const byParent = links.get(child.id);
     if (!byParent.has(parent.id)) byParent.set(parent.id, {link: local(row.link), claims: new Map()});
