@@ -28,6 +28,7 @@ async function route() {
   }
   const view = VIEWS[current.view] || mapView;
   document.body.dataset.view = current.view;
+  document.body.dataset.ready = "";
   await view(root, current);
   document.body.dataset.ready = current.view;
 }

@@ -135,6 +135,7 @@ async function sparqlEditor(main) {
   const yasgui = new Yasgui(box, {
     requestConfig: {endpoint: window.location.origin + "/sparql", method: "POST"},
     copyEndpointOnNewTab: false,
+    populateFromUrl: false,  // it would clear the page's #/query route
     persistenceId: null,
     endpointCatalogueOptions: {getData: () => []},
     yasqe: {value: EXAMPLE, prefixCcApi: null, autocompleters: ["variables"]},
