@@ -149,7 +149,8 @@ def test_the_map_shows_al_tanf_with_its_actors_and_a_click_opens_the_evidence(wa
     watched.shot("map")
     canvas = page.locator("canvas.map").bounding_box()
     norwegians = at_tanf["norwegian-soldiers-iraq"]
-    page.mouse.click(canvas["x"] + norwegians["x"] + norwegians["w"] / 2, canvas["y"] + norwegians["y"] + norwegians["h"] / 2)
+    x, y = norwegians["x"] + norwegians["w"] / 2, norwegians["y"] + norwegians["h"] / 2
+    page.mouse.click(canvas["x"] + x, canvas["y"] + y)
     quote = "Yesterday a group of 60 Norwegian soldiers, present in Iraq to conduct training were moved"
     page.locator("#evidence mark", has_text=quote).first.wait_for()
     assert "moved to" in page.locator("#evidence").inner_text()  # relations in plain words
