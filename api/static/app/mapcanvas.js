@@ -131,14 +131,31 @@ export class MapCanvas {
     this.drawBorders(g, width, height);
     this.hits = [];
     const labels = [];
+    // one path each for circles, leader lines and dots (a stroke per shape costs thousands of calls)
+    this.paths = {circles: new Path2D(), leaders: new Path2D(), dots: new Path2D(), symbols: []};
     for (const cluster of this.clusters(width, height)) this.drawCluster(g, cluster, width, height, labels);
+    const paths = this.paths;
+    g.fillStyle = "rgba(36,48,60,.06)"; g.fill(paths.circles);
+    g.strokeStyle = "rgba(36,48,60,.35)"; g.setLineDash([4, 3]); g.lineWidth = 1; g.stroke(paths.circles); g.setLineDash([]);
+    g.strokeStyle = "rgba(36,48,60,.45)"; g.stroke(paths.leaders);
+    g.fillStyle = "#24303c"; g.fill(paths.dots);
+    for (const [symbol, left, top, alpha, selected] of paths.symbols) {
+      g.globalAlpha = alpha;
+      g.drawImage(symbol.canvas, left, top, symbol.width, symbol.height);
+      if (selected) { g.globalAlpha = 1; g.strokeStyle = "#1559b0"; g.lineWidth = 2; g.strokeRect(left - 2, top - 2, symbol.width + 4, symbol.height + 4); }
+    }
+    g.globalAlpha = 1;
     g.font = "12px system-ui, sans-serif";
     g.textAlign = "center";
-    const taken = [];
+    const taken = new Set();  // cells of 16 x 16 px holding a label: no label over a label
     for (const [text, x, y] of labels) {
-      const w = g.measureText(text).width, box = [x - w / 2, y - 11, x + w / 2, y + 3];
-      if (taken.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;  // no label over a label
-      taken.push(box);
+      if (x < -100 || x > width + 100 || y < 0 || y > height + 20) continue;
+      const w = text.length * 6.5, cells = [];
+      for (let cx = Math.floor((x - w / 2) / 16); cx <= Math.floor((x + w / 2) / 16); cx++) {
+        for (let cy = Math.floor((y - 11) / 16); cy <= Math.floor((y + 3) / 16); cy++) cells.push(cx + ":" + cy);
+      }
+      if (cells.some((c) => taken.has(c))) continue;
+      for (const c of cells) taken.add(c);
       g.lineWidth = 3; g.strokeStyle = "rgba(255,255,255,.85)"; g.strokeText(text, x, y);
       g.fillStyle = "#1d2329"; g.fillText(text, x, y);
     }
@@ -217,12 +234,9 @@ export class MapCanvas {
     for (const {place, x: px, y: py} of cluster.places) {
       const radius = (place.precision_km || 0) / KM_PER_DEGREE * this.view.scale;
       if (radius > 2 && radius < Math.min(width, height) / 3) {  // a country's circle would hide the map
-        g.beginPath(); g.arc(px, py, radius, 0, 2 * Math.PI);
-        g.fillStyle = "rgba(36,48,60,.06)"; g.fill();
-        g.strokeStyle = "rgba(36,48,60,.35)"; g.setLineDash([4, 3]); g.lineWidth = 1; g.stroke(); g.setLineDash([]);
+        this.paths.circles.moveTo(px + radius, py); this.paths.circles.arc(px, py, radius, 0, 2 * Math.PI);
       }
-      g.beginPath(); g.arc(px, py, 3.5, 0, 2 * Math.PI);
-      g.fillStyle = this.selected && this.selected.place && this.selected.place.id === place.id ? "#c1121f" : "#24303c"; g.fill();
+      this.paths.dots.moveTo(px + 3.5, py); this.paths.dots.arc(px, py, 3.5, 0, 2 * Math.PI);
       this.hits.push({type: "place", place: place.id, x: px - 6, y: py - 6, w: 12, h: 12});
     }
     const named = cluster.places.filter(({place}) => (place.markers || []).length || this.view.scale > 150).map(({place}) => place.label);
@@ -233,17 +247,12 @@ export class MapCanvas {
         const angle = -Math.PI / 2 + (2 * Math.PI * i) / markers.length;
         mx = x + Math.cos(angle) * spread;
         my = y + Math.sin(angle) * spread;
-        g.beginPath(); g.moveTo(x, y); g.lineTo(mx, my);
-        g.strokeStyle = "rgba(36,48,60,.45)"; g.lineWidth = 1; g.stroke();
+        this.paths.leaders.moveTo(x, y); this.paths.leaders.lineTo(mx, my);
       }
       const symbol = symbolCanvas(marker.sidc, {rating: marker.rating, look: marker.look, size: size});
       const left = mx - symbol.anchor.x, top = my - symbol.anchor.y;
-      g.globalAlpha = marker.look === "single" ? 0.55 : 1;
-      g.drawImage(symbol.canvas, left, top, symbol.width, symbol.height);
-      g.globalAlpha = 1;
-      if (this.selected && this.selected.key === marker.key) {
-        g.strokeStyle = "#1559b0"; g.lineWidth = 2; g.strokeRect(left - 2, top - 2, symbol.width + 4, symbol.height + 4);
-      }
+      const selected = Boolean(this.selected && this.selected.key === marker.key);
+      this.paths.symbols.push([symbol, left, top, marker.look === "single" ? 0.55 : 1, selected]);
       this.hits.push({type: "marker", key: marker.key, place: place.id, actor: marker.actor, x: left, y: top, w: symbol.width, h: symbol.height});
     });
   }
