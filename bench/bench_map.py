@@ -30,11 +30,11 @@ PAGE = f"""<!doctype html><html><head><meta charset="utf-8">
 <body><canvas id="map"></canvas></body></html>"""
 
 SCRIPT = """async ([symbols, places]) => {
-  const {MapCanvas, countries} = await import("%s/static/app/mapcanvas.js");
+  const {MapCanvas, countries} = await import("ORIGIN/static/app/mapcanvas.js");
   await countries();
   const map = new MapCanvas(document.getElementById("map"), {interactive: false});
   await new Promise((r) => requestAnimationFrame(r));
-  const rng = (() => { let s = 42; return () => (s = (s * 1103515245 + 12345) %% 2147483648) / 2147483648; })();
+  const rng = (() => { let s = 42; return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648; })();
   const echelons = ["11", "14", "15", "16", "17", "18", "21", "22", "00"];
   const identities = ["1", "3", "4", "6"];
   const looks = ["corroborated", "single", "contradicted", "plain"];
@@ -45,9 +45,10 @@ SCRIPT = """async ([symbols, places]) => {
   for (let i = 0; i < 5; i++) reference.push(map.draw());
   const full = bare.map((p) => ({...p, markers: []}));
   for (let i = 0; i < symbols; i++) {
-    const sidc = "100" + identities[i %% 4] + "10" + (i %% 7 === 0 ? "1" : "0") + "0" + echelons[i %% 9] + "000000" + "0000";
-    full[i %% places].markers.push({key: "m" + i, actor: "a" + i, label: "actor " + i, sidc,
-      rating: "ABCDEF"[i %% 6] + String(1 + (i %% 6)), look: looks[i %% 4]});
+    const status = i % 7 === 0 ? "1" : "0";
+    const sidc = "100" + identities[i % 4] + "10" + status + "0" + echelons[i % 9] + "000000" + "0000";
+    full[i % places].markers.push({key: "m" + i, actor: "a" + i, label: "actor " + i, sidc,
+      rating: "ABCDEF"[i % 6] + String(1 + (i % 6)), look: looks[i % 4]});
   }
   map.places = full;
   const first = map.draw();
@@ -56,7 +57,7 @@ SCRIPT = """async ([symbols, places]) => {
   const pan = [];
   for (let i = 0; i < 20; i++) { map.view.lon += 0.02; pan.push(map.draw()); }
   return {first, redraw, pan, reference, drawn: map.hits.filter((h) => h.type === "marker").length};
-}""" % ORIGIN
+}""".replace("ORIGIN", ORIGIN)
 
 
 def serve(route: Any) -> None:
