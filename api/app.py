@@ -44,6 +44,8 @@ def create_app(
         version=__version__,
         description="Order-of-battle knowledge base: SPARQL 1.1 endpoint at /sparql, REST API under /api.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is api.routes.page's, from assets that ship (no CDN)
+        redoc_url=None,
     )
     app.state.orbat = state
     app.state.freshness = freshness or Freshness()  # whether the store holds the current files (/api/health)

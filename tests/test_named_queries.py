@@ -28,6 +28,9 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "hedged-claims": {},
     "report": {"document": "sst-2017-05-21-hezbollah-iraqi-forces"},
     "claims": {"subject": "hezbollah", "hedged": "false"},
+    "positions": {"as_of": "2017-05-21"},
+    "order-of-battle": {},
+    "relations": {},
 }
 
 
