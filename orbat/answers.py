@@ -177,10 +177,19 @@ def grouped(
     return [(group[0], claims_of(group, names)) for group in groups.values()]
 
 
-def near(store: TripleStore, names: NameIndex, place: str, radius_km: float) -> NearAnswer:
-    """Actors positioned at or near a place: by reported relation and by distance."""
+def _drafts(include_drafts: bool) -> dict[str, str]:
+    """The argument of the claim queries that lets drafts in (orbat.proposals); none leaves them out."""
+    return {"include_drafts": "true"} if include_drafts else {}
+
+
+def near(
+    store: TripleStore, names: NameIndex, place: str, radius_km: float, include_drafts: bool = False
+) -> NearAnswer:
+    """Actors positioned at or near a place: by reported relation and by distance (drafts too, if
+    ``include_drafts``)."""
     match = resolve_entity(names, place, "place")
-    table = run(store, "near", {"place": match.id, "radius_km": str(radius_km)}, names)
+    args = {"place": match.id, "radius_km": str(radius_km), **_drafts(include_drafts)}
+    table = run(store, "near", args, names)
     rows = [_parties(row, "actor", "location") for row in table.rows]
     results = [
         NearResult(
@@ -196,8 +205,9 @@ def near(store: TripleStore, names: NameIndex, place: str, radius_km: float) -> 
     return NearAnswer(place=Ref(id=match.id, label=match.label), radius_km=radius_km, results=results)
 
 
-def entity(store: TripleStore, names: NameIndex, entity_id: str) -> EntityDetail:
-    """An entity page: labels, kinds, facts, structure and every claim about it."""
+def entity(store: TripleStore, names: NameIndex, entity_id: str, include_drafts: bool = False) -> EntityDetail:
+    """An entity page: labels, kinds, facts, structure and every claim about it (drafts too, if
+    ``include_drafts``)."""
     match = names.get(entity_id)
     if match is None:
         suggestions = [m.id for m in names.suggest(entity_id)]
@@ -230,7 +240,7 @@ def entity(store: TripleStore, names: NameIndex, entity_id: str) -> EntityDetail
         subunits=links["subunit"],
         alliances=links["alliance"],
         located_in=links["located_in"],
-        claims=claims_of(run(store, "entity", args, names).rows, names),
+        claims=claims_of(run(store, "entity", {**args, **_drafts(include_drafts)}, names).rows, names),
     )
 
 
@@ -241,14 +251,15 @@ _CLAIM_FILTERS = {"relation": "family", "source": "document", "object": "with_ob
 def claims(
     store: TripleStore, names: NameIndex, filters: dict[str, str | bool | None], limit: int = 50, offset: int = 0
 ) -> ClaimsPage:
-    """Claims filtered by subject, relation, object, source, hedged (a bool), status; paged by claim.
+    """Claims filtered by subject, relation, object, source, hedged (a bool), status, include_drafts
+    (a bool); paged by claim.
 
     Unknown relations and statuses are 400 (closed vocabularies); unknown subjects, objects and
     source documents are 404 with close names, as everywhere else.
     """
     if limit < 1 or offset < 0:
         raise QueryError(f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})")
-    args = {k: v for k, v in filters.items() if v not in (None, "")}
+    args = {k: v for k, v in filters.items() if v not in (None, "") and not (k == "include_drafts" and v is False)}
     if "status" in args:
         _check_vocabulary(str(args["status"]), sorted(ontology.statuses()), "status")
     if "relation" in args:

@@ -69,6 +69,9 @@ SparqlOption = Annotated[
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON the HTTP API answers (-f json).")]
+DraftsOption = Annotated[
+    bool, typer.Option("--include-drafts", help="Also claims still draft (loaded with 'orbat add --drafts').")
+]
 KNOWN_ERRORS = (
     AnnotationError,
     ValidationFailed,
@@ -422,9 +425,12 @@ def near(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    include_drafts: DraftsOption = False,
 ) -> None:
     """Who is positioned at or near a place, with the evidence (as GET /api/near)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.near(s, n, place, radius))
+    _answer(
+        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.near(s, n, place, radius, include_drafts)
+    )
 
 
 @app.command()
@@ -436,9 +442,10 @@ def entity(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    include_drafts: DraftsOption = False,
 ) -> None:
     """An entity: labels, kind, structure and every claim about it (as GET /api/entities/ID)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id))
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id, include_drafts))
 
 
 @app.command()
@@ -485,6 +492,7 @@ def claims(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    include_drafts: DraftsOption = False,
 ) -> None:
     """Claims, filtered and paged (as GET /api/claims)."""
     filters = {
@@ -494,6 +502,7 @@ def claims(
         "source": source,
         "hedged": hedged,
         "status": status,
+        "include_drafts": include_drafts,
     }
     _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.claims(s, n, filters, limit, offset))
 

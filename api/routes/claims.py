@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses
+from api.routes.common import IncludeDrafts, blocking, error_responses
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
@@ -39,12 +39,13 @@ async def list_claims(
     status: Annotated[
         str | None,
         Query(
-            description="reported, assessed, inferred or background.",
+            description="reported, assessed, inferred, background or draft (draft: with include_drafts).",
             json_schema_extra={"enum": sorted(ontology.statuses())},
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Claims per page.")] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
+    include_drafts: IncludeDrafts = False,
 ) -> ClaimsPage:
     filters = {
         "subject": subject,
@@ -53,5 +54,6 @@ async def list_claims(
         "source": source,
         "hedged": hedged,
         "status": status,
+        "include_drafts": include_drafts,
     }
     return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)

@@ -10,9 +10,9 @@ passes ``STORE`` and ``NAMES`` (api.execution) where the work takes the store an
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Query, Request
 
 from api.errors import ApiError
 from api.execution import Deadline, Job
@@ -21,6 +21,11 @@ from api.state import ServiceState, get_state
 from orbat.queries import Parameter, get_query
 
 T = TypeVar("T")
+
+IncludeDrafts = Annotated[
+    bool,
+    Query(description="Also claims still draft (proposed by 'orbat draft', not yet accepted); left out otherwise."),
+]
 
 _DESCRIPTIONS = {
     400: "Bad parameter: empty, repeated, unknown, an unknown kind, relation, status or format, or a number "

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses
+from api.routes.common import IncludeDrafts, blocking, error_responses
 from orbat import answers, ontology
 from orbat.models import EntityDetail, EntitySummary
 
@@ -50,5 +50,6 @@ async def search_entities(
 async def get_entity(
     request: Request,
     entity_id: Annotated[str, Path(description="The entity id (al-tanf, hezbollah).")],
+    include_drafts: IncludeDrafts = False,
 ) -> EntityDetail:
-    return await blocking(request, answers.entity, STORE, NAMES, entity_id)
+    return await blocking(request, answers.entity, STORE, NAMES, entity_id, include_drafts)

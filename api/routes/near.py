@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses, query_parameter
+from api.routes.common import IncludeDrafts, blocking, error_responses, query_parameter
 from orbat import answers
 from orbat.models import NearAnswer
 
@@ -28,7 +28,8 @@ async def near(
         float,
         Query(ge=_RADIUS.minimum, le=_RADIUS.maximum, allow_inf_nan=False, description=_RADIUS.description),
     ] = float(_RADIUS.default or 0),
+    include_drafts: IncludeDrafts = False,
 ) -> NearAnswer:
     """Actors that sources place at, near, in or moving to the place (or a place inside it), and those
     reported at places within the radius; each with the claims, their quotes and grading."""
-    return await blocking(request, answers.near, STORE, NAMES, place, radius_km)
+    return await blocking(request, answers.near, STORE, NAMES, place, radius_km, include_drafts)
