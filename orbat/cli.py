@@ -307,16 +307,20 @@ def add(
     report: Annotated[Path, typer.Argument(help="A report file (YAML or JSON; see docs/annotating.md).")],
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="Load its draft claims as drafts (else: 'orbat accept' it first).")
+    ] = False,
 ) -> None:
     """Add a report to the workspace and the knowledge base, or replace it by a corrected version.
 
     Everything is checked first and every problem listed; then the file goes to reports/<id>.yaml and
-    its graphs into the store, together."""
+    its graphs into the store, together. A draft (proposals not yet accepted) is refused unless --drafts."""
     workspace = _workspace(ctx)
     if not report.is_file():
         raise WorkspaceError(f"no report file {report}")
     triple_store = _writing_store(workspace, store, sparql_url)
-    outcome = changes.add(triple_store, workspace, report.read_bytes(), name=str(report), folder=report.parent)
+    data = report.read_bytes()
+    outcome = changes.add(triple_store, workspace, data, name=str(report), folder=report.parent, drafts=drafts)
     out.print(f"[green]{outcome.action}[/green] report {outcome.id}: {outcome.claims} claim(s), {outcome.file}")
 
 
@@ -589,3 +593,6 @@ def serve(
 
 if __name__ == "__main__":
     app()
+
+
+from orbat import cli_review  # noqa: E402, F401  (accept, merge: commands of their own module)
