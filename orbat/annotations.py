@@ -24,6 +24,7 @@ from typing import Any
 
 from orbat import ontology
 from orbat.claimlinks import resolve_links
+from orbat.decisions import Merge, load_merges
 from orbat.entities import (
     Entity,
     add_entity,
@@ -137,6 +138,7 @@ class Annotations:
     claims: list[Claim] = field(default_factory=list)
     workspace: Workspace | None = None  # whose ontology the entries were checked against
     reports: list[ReportFile] = field(default_factory=list)  # the reports/*.yaml among the documents
+    merges: list[Merge] = field(default_factory=list)  # entity resolution decisions (orbat.decisions)
 
 
 # ---------------------------------------------------------------- claims
@@ -460,7 +462,13 @@ def load_annotations(workspace: Workspace) -> Annotations:
     with found.check():
         claims = resolve_links(claims)
     found.raise_any()
-    return Annotations(documents=documents, entities=entities, claims=claims, workspace=workspace, reports=reports)
+    merges: list[Merge] = []
+    with found.check():
+        merges = load_merges(workspace)
+    found.raise_any()
+    return Annotations(
+        documents=documents, entities=entities, claims=claims, workspace=workspace, reports=reports, merges=merges
+    )
 
 
 def _containment_claim(entity: Entity, place: str, workspace: Workspace | None) -> Claim:

@@ -42,6 +42,7 @@ from orbat.annotations import (
     number_duplicates,
     report_claims,
 )
+from orbat.decisions import load_merges, merge_map
 from orbat.entities import ID_PATTERN, Entity, add_entity, check_located_in
 from orbat.inference import report_inferences, to_ntriples
 from orbat.manifest import Entry, Manifest, Write
@@ -205,6 +206,10 @@ def prepare(
         )
     entities = KnownEntities(store, graph)
     entities.look_up(referenced(parsed) | {e.id for e in parsed.entities})
+    merges = load_merges(workspace)
+    for old, new in merge_map(merges).items():  # a merged entity's id still names it (orbat.decisions)
+        if old in referenced(parsed) and not dict.__contains__(entities, old) and new in entities:
+            dict.__setitem__(entities, old, replace(entities[new], id=old))
     own: set[str] = set()
     for entity in parsed.entities:
         with found.check():
@@ -230,7 +235,7 @@ def prepare(
     claims = number_duplicates(report_claims(parsed, entities, workspace, found), found)
     found.raise_any()
 
-    annotations = Annotations([document], entities, claims, workspace, [parsed])
+    annotations = Annotations([document], entities, claims, workspace, [parsed], merges)
     rdf = named_graphs(annotations, background=False)[graph]
     report_nt = to_ntriples(rdf)
     ontology_nt = ontology_ntriples(workspace)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from orbat import decisions
 from orbat.accept import accept_text
 from orbat.cli import SparqlOption, StoreOption, _workspace, _writing_store, app, out, readable_errors
 from orbat.workspace import WorkspaceError
@@ -66,4 +67,40 @@ def accept(
     out.print(f"  wrote {target}; next: orbat add {target}", highlight=False)
 
 
-_ = (StoreOption, SparqlOption, _workspace, _writing_store)  # used by the merge commands below
+@app.command()
+@readable_errors
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str | None, typer.Argument(metavar="KEEP", help="The entity kept (its id).")] = None,
+    merged: Annotated[
+        str | None, typer.Argument(metavar="MERGED", help="The entity that is the same (its id).")
+    ] = None,
+    undo: Annotated[str | None, typer.Option("--undo", metavar="ID", help="Undo the merge ID (m1, m2...).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who decides [default: $USER].")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why: the evidence that they are one.")] = None,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Record that MERGED is KEEP (entity resolution): its names become KEEP's aliases and every
+    reference to it is KEEP's, in the whole knowledge base; 'orbat merge --undo ID' reverses it.
+
+    The decision (who, when, why) goes to decisions/merges.yaml; the knowledge base is rebuilt and
+    checked, and a merge the checks refuse changes nothing."""
+    if (undo is None) == (keep is None or merged is None) or (undo is not None and keep is not None):
+        raise WorkspaceError("give KEEP and MERGED (two entity ids), or --undo ID")
+    workspace = _workspace(ctx)
+    triple_store = _writing_store(workspace, store, sparql_url)
+    who = by or decisions.user()
+    if undo is not None:
+        done = decisions.undo(triple_store, workspace, undo, who)
+        out.print(
+            f"[green]undone[/green] merge {done.id}: {done.merge} is apart from {done.keep} again", highlight=False
+        )
+        return
+    assert keep is not None and merged is not None
+    made = decisions.merge(triple_store, workspace, keep, merged, who, reason)
+    out.print(
+        f"[green]merged[/green] {made.merge} into {made.keep} (decision {made.id}, by {made.by}, {made.at});"
+        f" undo with: orbat merge --undo {made.id}",
+        highlight=False,
+    )

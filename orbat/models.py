@@ -13,7 +13,7 @@ worker processes (api.isolation), and they import nothing else of orbat.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -372,3 +372,14 @@ class ReportChange(BaseModel):
     claims: int
     file: str = Field(description="The report's file in the workspace.")
     graphs: dict[str, int] = Field(description="Graphs written (IRI -> triples) or dropped (0).")
+
+
+class AcceptedDraft(BaseModel):
+    """What accepting a draft gave (orbat.accept): the proposals by fate, and the report itself."""
+
+    id: str
+    accepted: list[str] = Field(description="Proposal ids of the claims and learned aliases accepted.")
+    rejected: list[str] = Field(description="Proposal ids dropped (--reject, or left out of --claims).")
+    entities: list[str] = Field(description="Ids of the proposed entities kept (an accepted claim uses them).")
+    unused: list[str] = Field(description="Ids of the proposed entities dropped: no accepted claim uses them.")
+    report: dict[str, Any] = Field(description="The accepted report, ready for POST /api/reports.")

@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from orbat import ontology
 from orbat.annotations import Annotations, Claim, Evidence
+from orbat.decisions import decision_triples, merge_map, rename
 from orbat.entities import Entity, commenter_entities, unknown_author_entities, unknown_author_id
 from orbat.namespaces import (
     BACKGROUND_GRAPH,
@@ -247,7 +248,10 @@ def named_graphs(annotations: Annotations, *, background: bool = True) -> dict[s
     for report in annotations.reports:
         if source_graph(report.id) in graphs:
             _learned_triples(graphs[source_graph(report.id)], report)
-    return graphs
+    if background:
+        decision_triples(graphs[str(BACKGROUND_GRAPH)], annotations.merges)
+    merged = merge_map(annotations.merges)
+    return {name: rename(graph, merged) for name, graph in graphs.items()}
 
 
 def _learned_triples(graph: Graph, report: ReportFile) -> None:
