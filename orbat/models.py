@@ -383,3 +383,16 @@ class AcceptedDraft(BaseModel):
     entities: list[str] = Field(description="Ids of the proposed entities kept (an accepted claim uses them).")
     unused: list[str] = Field(description="Ids of the proposed entities dropped: no accepted claim uses them.")
     report: dict[str, Any] = Field(description="The accepted report, ready for POST /api/reports.")
+
+
+class MergeDecision(BaseModel):
+    """An entity resolution decision (orbat.decisions): who merged what into what, when, why."""
+
+    id: str
+    keep: str
+    merge: str
+    by: str
+    at: str
+    reason: str | None = None
+    undone_by: str | None = None
+    undone_at: str | None = None

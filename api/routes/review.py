@@ -1,4 +1,6 @@
-"""/api/drafts/accept: a draft's proposals turned into claims, as ``orbat accept`` does (orbat.accept).
+"""/api/drafts/accept: a draft's proposals turned into claims, as ``orbat accept`` does (orbat.accept);
+/api/merges: entity resolution decisions, as ``orbat merge`` (orbat.decisions), behind the update token
+(the decision records ``by``, given in the request: tokens have no names).
 
 Nothing is stored: the answer is the accepted report (JSON), to be reviewed and then sent to
 ``POST /api/reports``. The draft is the body (YAML or JSON); ``claims`` keeps only the proposals
@@ -8,16 +10,23 @@ ambiguous proposal still listing its candidates) is a 422 listing every problem.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
 
+from api.auth import require_writer
 from api.errors import ApiError
 from api.models import ErrorResponse
 from api.routes.common import error_responses
-from api.routes.reports import BODY_TYPES
+from api.routes.reports import BODY_TYPES, _served_workspace
+from api.state import get_state
+from orbat import decisions
 from orbat.accept import accept_json
-from orbat.models import AcceptedDraft
+from orbat.models import AcceptedDraft, MergeDecision
+from orbat.reasoning import Inconsistent
 from orbat.yamlfile import AnnotationError, Problems, decode
 
 router = APIRouter(tags=["reports"])
@@ -58,3 +67,63 @@ async def accept_draft(
         unused=outcome.unused,
         report=report,
     )
+
+
+class MergeRequest(BaseModel):
+    """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``)."""
+
+    keep: str = Field(min_length=1, max_length=200, description="The entity kept (its id).")
+    merge: str = Field(min_length=1, max_length=200, description="The entity that is the same (its id).")
+    by: str = Field("update-token", min_length=1, max_length=200, description="Who decides.")
+    reason: str | None = Field(None, max_length=2000, description="Why: the evidence that they are one.")
+
+
+_MERGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **error_responses(422),
+    401: {"model": ErrorResponse, "description": "No 'Authorization: Bearer <token>'."},
+    403: {"model": ErrorResponse, "description": "Writes are disabled, or the token is wrong."},
+    409: {"model": ErrorResponse, "description": "No such entity or merge, already merged or undone; no workspace."},
+}
+
+
+def _decide(work: Any, *args: Any) -> MergeDecision:
+    try:
+        made = work(*args)
+    except decisions.MergeRefused as exc:
+        raise ApiError(409, str(exc)) from exc
+    except (AnnotationError, Inconsistent) as exc:
+        raise ApiError(422, f"the knowledge base would not build, nothing changed: {str(exc).splitlines()[0]}") from exc
+    return MergeDecision(**dataclasses.asdict(made))
+
+
+@router.post(
+    "/merges",
+    response_model=MergeDecision,
+    status_code=201,
+    summary="Record that two entities are one, as 'orbat merge' (needs the update token)",
+    responses=_MERGE_RESPONSES,
+)
+async def post_merge(request: Request, decision: MergeRequest) -> Any:
+    state = get_state(request)
+    require_writer(request, state.settings)
+    workspace = _served_workspace(request)
+    return await state.write(
+        _decide, decisions.merge, state.store, workspace, decision.keep, decision.merge, decision.by, decision.reason
+    )
+
+
+@router.post(
+    "/merges/{merge_id}/undo",
+    response_model=MergeDecision,
+    summary="Undo a merge, as 'orbat merge --undo ID' (needs the update token)",
+    responses=_MERGE_RESPONSES,
+)
+async def undo_merge(
+    request: Request,
+    merge_id: Annotated[str, PathParam(description="The merge's id (m1, m2...).")],
+    by: Annotated[str, Query(min_length=1, max_length=200, description="Who undoes it.")] = "update-token",
+) -> Any:
+    state = get_state(request)
+    require_writer(request, state.settings)
+    workspace = _served_workspace(request)
+    return await state.write(_decide, decisions.undo, state.store, workspace, merge_id, by)
