@@ -75,6 +75,12 @@ def review(data: Any, name: str, claims: Iterable[str] | None = None, reject: It
         raise AnnotationError(f"{name}:1", "a draft is a report: a mapping with its id, text, entities and claims")
     outcome = Review(id=str(data["id"]))
     problems: list[AnnotationError] = []
+    for section in SECTIONS:
+        entries = data.get(section)
+        if entries is not None and not (isinstance(entries, list) and all(isinstance(e, dict) for e in entries)):
+            problems.append(AnnotationError(f"{name}:1", f"{section} must be a list of mappings"))
+    if problems:
+        raise Problems(problems)
     drafts: dict[str, tuple[str, Any]] = {}  # proposal id -> (section, entry)
     for section in SECTIONS:
         for entry in data.get(section) or []:
@@ -195,7 +201,10 @@ def accept_json(
     """Accept a draft (YAML or JSON text); the accepted report as plain data, for a JSON answer."""
     data = load_yaml_text(text, name)
     data, outcome = review(_plain(data), name, claims, reject)
-    return json.loads(json.dumps(data, default=str)), outcome
+    try:
+        return json.loads(json.dumps(data, default=str, allow_nan=False)), outcome
+    except ValueError as exc:  # NaN or infinity: no JSON for them
+        raise AnnotationError(f"{name}:1", f"a value has no JSON form: {exc}") from exc
 
 
 def _plain(value: Any) -> Any:
