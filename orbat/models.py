@@ -396,3 +396,12 @@ class MergeDecision(BaseModel):
     reason: str | None = None
     undone_by: str | None = None
     undone_at: str | None = None
+
+
+class MergeRequest(BaseModel):
+    """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``)."""
+
+    keep: str = Field(min_length=1, max_length=200, description="The entity kept (its id).")
+    merge: str = Field(min_length=1, max_length=200, description="The entity that is the same (its id).")
+    by: str = Field("update-token", min_length=1, max_length=200, description="Who decides.")
+    reason: str | None = Field(None, max_length=2000, description="Why: the evidence that they are one.")

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
 
 from api.auth import require_writer
 from api.errors import ApiError
@@ -25,7 +24,7 @@ from api.routes.reports import BODY_TYPES, _served_workspace
 from api.state import get_state
 from orbat import decisions
 from orbat.accept import accept_json
-from orbat.models import AcceptedDraft, MergeDecision
+from orbat.models import AcceptedDraft, MergeDecision, MergeRequest
 from orbat.reasoning import Inconsistent
 from orbat.yamlfile import AnnotationError, Problems, decode
 
@@ -67,15 +66,6 @@ async def accept_draft(
         unused=outcome.unused,
         report=report,
     )
-
-
-class MergeRequest(BaseModel):
-    """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``)."""
-
-    keep: str = Field(min_length=1, max_length=200, description="The entity kept (its id).")
-    merge: str = Field(min_length=1, max_length=200, description="The entity that is the same (its id).")
-    by: str = Field("update-token", min_length=1, max_length=200, description="Who decides.")
-    reason: str | None = Field(None, max_length=2000, description="Why: the evidence that they are one.")
 
 
 _MERGE_RESPONSES: dict[int | str, dict[str, Any]] = {
