@@ -189,6 +189,9 @@ def test_http_accepts_a_draft_and_adds_drafts_only_when_asked(first: tuple[Embed
         assert accepted.status_code == 200, accepted.text
         body = accepted.json()
         assert body["accepted"] == ["p1"] and [e["id"] for e in body["report"]["entities"]] == ["qasr-checkpoint"]
+        assert (
+            client.post("/api/drafts/accept", content=DRAFT.read_bytes()).status_code == 401
+        )  # the review is the writers'
         refused = client.post("/api/drafts/accept?reject=p9", content=DRAFT.read_bytes(), headers=headers)
         assert refused.status_code == 422 and "p9" in refused.json()["error"]["detail"]["problems"][0]
         plain = client.post("/api/reports", content=DRAFT.read_bytes(), headers=headers)

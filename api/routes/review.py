@@ -3,8 +3,9 @@
 (the decision records ``by``, given in the request: tokens have no names).
 
 Nothing is stored: the answer is the accepted report (JSON), to be reviewed and then sent to
-``POST /api/reports``. The draft is the body (YAML or JSON); ``claims`` keeps only the proposals
-named, ``reject`` drops some. A draft that cannot be accepted as asked (an unknown proposal id, an
+``POST /api/reports``; like that, it needs the update token (and may send as much). The draft is
+the body (YAML or JSON); ``claims`` keeps only the proposals named (comma-separated), ``reject``
+drops some. A draft that cannot be accepted as asked (an unknown proposal id, an
 ambiguous proposal still listing its candidates) is a 422 listing every problem.
 """
 
@@ -29,23 +30,44 @@ from orbat.reasoning import Inconsistent
 from orbat.yamlfile import AnnotationError, Problems, decode
 
 router = APIRouter(tags=["reports"])
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "No 'Authorization: Bearer <token>'."},
+    403: {"model": ErrorResponse, "description": "Writes are disabled, or the token is wrong."},
+}
+_ACCEPT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **error_responses(422),
+    **_AUTH,
+    413: {"model": ErrorResponse, "description": "The body is larger than ORBAT_MAX_UPDATE_BYTES."},
+    415: {"model": ErrorResponse, "description": "A Content-Type that is not YAML or JSON."},
+}
+_ACCEPT_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "description": "The draft report (docs/annotating.md), its text inline.",
+        "content": {media: {"schema": {"type": "string"}} for media in BODY_TYPES},
+    }
+}
 
 
-def _ids(values: list[str] | None) -> list[str] | None:
-    return None if values is None else [p for v in values for p in v.replace(",", " ").split() if p]
+def _ids(value: str | None) -> list[str] | None:
+    return None if value is None else [p for p in value.replace(",", " ").split() if p]
 
 
 @router.post(
     "/drafts/accept",
     response_model=AcceptedDraft,
     summary="Accept a draft's proposals (all, or those named), as 'orbat accept': the report, not stored",
-    responses={**error_responses(422), 415: {"model": ErrorResponse, "description": "Not YAML or JSON."}},
+    responses=_ACCEPT_RESPONSES,
+    openapi_extra=_ACCEPT_OPENAPI,
 )
 async def accept_draft(
     request: Request,
-    claims: Annotated[list[str] | None, Query(description="Accept only these proposals (p1,p2 or repeated).")] = None,
-    reject: Annotated[list[str] | None, Query(description="Drop these proposals (p3,p4 or repeated).")] = None,
+    claims: Annotated[
+        str | None, Query(max_length=10_000, description="Accept only these proposals, comma-separated (p1,p2).")
+    ] = None,
+    reject: Annotated[str | None, Query(max_length=10_000, description="Drop these proposals (p3,p4).")] = None,
 ) -> Any:
+    require_writer(request, get_state(request).settings)  # the analysts' review, as the reports it leads to
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in BODY_TYPES:
         raise ApiError(
@@ -70,8 +92,7 @@ async def accept_draft(
 
 _MERGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **error_responses(422),
-    401: {"model": ErrorResponse, "description": "No 'Authorization: Bearer <token>'."},
-    403: {"model": ErrorResponse, "description": "Writes are disabled, or the token is wrong."},
+    **_AUTH,
     409: {"model": ErrorResponse, "description": "No such entity or merge, already merged or undone; no workspace."},
 }
 
