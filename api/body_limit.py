@@ -6,8 +6,9 @@ a ``Content-Length`` over the limit is answered at once without reading a byte; 
 (``Transfer-Encoding: chunked``) is counted as it arrives and refused at the first chunk past the
 limit, so at most the limit is ever held. The limit depends on who sends what:
 
-- a write (``POST /sparql``, ``PUT``/``POST /rdf-graphs``, ``POST /api/reports``) carrying the valid
-  bearer token of an enabled update: ``max_update_bytes`` (SPARQL Update, Graph Store bodies, reports);
+- a write (``POST /sparql``, ``PUT``/``POST /rdf-graphs``, ``POST /api/reports``, and the draft
+  review ``POST /api/drafts/accept``) carrying the valid bearer token of an enabled update:
+  ``max_update_bytes`` (SPARQL Update, Graph Store bodies, reports, drafts);
 - anything else, anonymous or not: ``max_query_bytes`` (a query, sent as the body); an update without
   the token would be refused anyway, so it never makes the server hold more than that.
 
@@ -24,7 +25,13 @@ from api.auth import is_writer
 from api.errors import ApiError, error_response
 from api.settings import Settings
 
-WRITE_ROUTES = {("POST", "/sparql"), ("PUT", "/rdf-graphs"), ("POST", "/rdf-graphs"), ("POST", "/api/reports")}
+WRITE_ROUTES = {
+    ("POST", "/sparql"),
+    ("PUT", "/rdf-graphs"),
+    ("POST", "/rdf-graphs"),
+    ("POST", "/api/reports"),
+    ("POST", "/api/drafts/accept"),
+}
 
 
 class BodyTooLarge(ApiError):

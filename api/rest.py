@@ -22,6 +22,7 @@ from api.routes import (
     page,
     queries,
     reports,
+    review,
     sources,
     units,
 )
@@ -40,6 +41,7 @@ def router(workspace: Workspace | None) -> APIRouter:
         analysis.router,
         sources.router,
         reports.router,
+        review.router,
         alliances.router,
         units.router,
         queries.router(workspace),

@@ -24,6 +24,7 @@ from typing import Any
 
 from orbat import ontology
 from orbat.claimlinks import resolve_links
+from orbat.decisions import Merge, load_merges
 from orbat.entities import (
     Entity,
     add_entity,
@@ -36,6 +37,7 @@ from orbat.entities import (
     unknown_author_id,
 )
 from orbat.ids import digest, slug
+from orbat.proposals import DRAFT, Proposal, draft_of
 from orbat.reports import ReportFile, load_report, report_files
 from orbat.sources import Document, Passage, load_documents
 from orbat.validtime import ValidTime, load_valid_time
@@ -101,6 +103,7 @@ class Claim:
         return self.originator or self.asserted_by
 
     report: str | None = None  # the report whose graph holds it; None: background knowledge
+    proposal: Proposal | None = None  # why a draft was proposed (status draft: orbat.proposals)
 
     def content(self) -> tuple[object, ...]:
         """Everything it says beyond its identity, to order true duplicates (orbat.annotations)."""
@@ -135,6 +138,7 @@ class Annotations:
     claims: list[Claim] = field(default_factory=list)
     workspace: Workspace | None = None  # whose ontology the entries were checked against
     reports: list[ReportFile] = field(default_factory=list)  # the reports/*.yaml among the documents
+    merges: list[Merge] = field(default_factory=list)  # entity resolution decisions (orbat.decisions)
 
 
 # ---------------------------------------------------------------- claims
@@ -162,6 +166,7 @@ _CLAIM_KEYS = (
         "originator",
         "same_line_as",
         "disputes",
+        "proposal",
     ],
 )
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
@@ -260,15 +265,18 @@ def claim_entry(
     status = text(entry.get("status", default_status), where, "status")
     if status not in statuses:
         raise AnnotationError(where, f"unknown status {status!r} (known: {', '.join(statuses)})")
+    _, proposed = draft_of(entry)
     if status == "assessed" and "modality" not in entry:
         modality = "assessed"  # status: assessed is the older spelling of modality: assessed
-    if document is not None and (status == "assessed") != (modality == "assessed"):
+    if document is not None and status != DRAFT and (status == "assessed") != (modality == "assessed"):
         raise AnnotationError(where, f"status {status} and modality {modality} disagree: write modality only")
     if document is None and not modalities[modality].asserts:
         raise AnnotationError(where, f"background knowledge is asserted, not a {modality}")
     evidence: list[Evidence] = []
     passage: Passage | None = None
     if document is None:
+        if status == DRAFT:
+            raise AnnotationError(where, "background knowledge is not drafted: write it, or propose it in a report")
         if status != "background" or "passage" in entry or "quote" in entry:
             raise AnnotationError(where, "background knowledge has status background, a basis, and no passage or quote")
         if not entry.get("basis"):
@@ -331,6 +339,7 @@ def claim_entry(
         same_line_as=optional_text(entry, "same_line_as"),
         disputes=tuple(texts(entry.get("disputes"), where, "disputes")),
         report=document.id if document else None,
+        proposal=proposed,
     )
 
 
@@ -397,6 +406,13 @@ def report_claims(
 ) -> list[Claim]:
     """The claims of a report, and the containment claims of the entities it introduces."""
     claims = claim_entries(list(report.claims), report.document, entities, report.where, workspace, found)
+    for learned in report.aliases:
+        if learned.entity not in entities:
+            found.add(learned.where, f"aliases learned of unknown entity {learned.entity!r}")
+        elif learned.entity in {e.id for e in report.entities}:
+            found.add(
+                learned.where, f"entity {learned.entity!r} is described in this report: give it the aliases there"
+            )
     for entity in report.entities:
         claims.extend(_containment_claim(entity, place, workspace) for place in entity.located_in)
     return claims
@@ -446,7 +462,13 @@ def load_annotations(workspace: Workspace) -> Annotations:
     with found.check():
         claims = resolve_links(claims)
     found.raise_any()
-    return Annotations(documents=documents, entities=entities, claims=claims, workspace=workspace, reports=reports)
+    merges: list[Merge] = []
+    with found.check():
+        merges = load_merges(workspace)
+    found.raise_any()
+    return Annotations(
+        documents=documents, entities=entities, claims=claims, workspace=workspace, reports=reports, merges=merges
+    )
 
 
 def _containment_claim(entity: Entity, place: str, workspace: Workspace | None) -> Claim:

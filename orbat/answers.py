@@ -248,6 +248,11 @@ def grouped(
     return [(group[0], claims_of(group, names, details)) for group in groups.values()]
 
 
+def _drafts(include_drafts: bool) -> dict[str, str]:
+    """The argument of the claim queries that lets drafts in (orbat.proposals); none leaves them out."""
+    return {"include_drafts": "true"} if include_drafts else {}
+
+
 def near(
     store: TripleStore,
     names: NameIndex,
@@ -255,10 +260,12 @@ def near(
     radius_km: float,
     as_of: str | None = None,
     valid_at: str | None = None,
+    include_drafts: bool = False,
 ) -> NearAnswer:
-    """Actors positioned at or near a place: by reported relation and by distance."""
+    """Actors positioned at or near a place: by reported relation and by distance (drafts too, if
+    ``include_drafts``)."""
     match = resolve_entity(names, place, "place")
-    args = {"place": match.id, "radius_km": str(radius_km), **when(as_of, valid_at)}
+    args = {"place": match.id, "radius_km": str(radius_km), **when(as_of, valid_at), **_drafts(include_drafts)}
     table = run(store, "near", args, names)
     rows = [_parties(row, "actor", "location") for row in table.rows]
     results = [
@@ -276,9 +283,15 @@ def near(
 
 
 def entity(
-    store: TripleStore, names: NameIndex, entity_id: str, as_of: str | None = None, valid_at: str | None = None
+    store: TripleStore,
+    names: NameIndex,
+    entity_id: str,
+    as_of: str | None = None,
+    valid_at: str | None = None,
+    include_drafts: bool = False,
 ) -> EntityDetail:
-    """An entity page: labels, kinds, facts, structure and every claim about it."""
+    """An entity page: labels, kinds, facts, structure and every claim about it (drafts too, if
+    ``include_drafts``)."""
     match = names.get(entity_id)
     if match is None:
         suggestions = [m.id for m in names.suggest(entity_id)]
@@ -311,7 +324,9 @@ def entity(
         subunits=links["subunit"],
         alliances=links["alliance"],
         located_in=links["located_in"],
-        claims=_claims(store, run(store, "entity", {**args, **when(as_of, valid_at)}, names).rows, names),
+        claims=_claims(
+            store, run(store, "entity", {**args, **when(as_of, valid_at), **_drafts(include_drafts)}, names).rows, names
+        ),
     )
 
 
@@ -328,14 +343,15 @@ def claims(
     as_of: str | None = None,
     valid_at: str | None = None,
 ) -> ClaimsPage:
-    """Claims filtered by subject, relation, object, source, hedged (a bool), status; paged by claim.
+    """Claims filtered by subject, relation, object, source, hedged (a bool), status, include_drafts
+    (a bool); paged by claim.
 
     Unknown relations and statuses are 400 (closed vocabularies); unknown subjects, objects and
     source documents are 404 with close names, as everywhere else.
     """
     if limit < 1 or offset < 0:
         raise QueryError(f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})")
-    args = {k: v for k, v in filters.items() if v not in (None, "")}
+    args = {k: v for k, v in filters.items() if v not in (None, "") and not (k == "include_drafts" and v is False)}
     if "status" in args:
         _check_vocabulary(str(args["status"]), sorted(ontology.statuses()), "status")
     if "relation" in args:

@@ -42,18 +42,20 @@ from orbat.annotations import (
     number_duplicates,
     report_claims,
 )
+from orbat.decisions import load_merges, merge_map
 from orbat.entities import ID_PATTERN, Entity, add_entity, check_located_in
 from orbat.inference import report_inferences, to_ntriples
 from orbat.manifest import Entry, Manifest, Write
 from orbat.models import ReportChange
 from orbat.namespaces import BACKGROUND_GRAPH, ID, ORB, inferred_graph, source_graph
 from orbat.ontology import ontology_graph, ontology_ntriples
+from orbat.proposals import refuse_drafts
 from orbat.reasoning import Inconsistent
 from orbat.reports import SUFFIX, ReportFile, ReportNotFound, parse_report, report_files, report_path
 from orbat.store.base import TripleStore
 from orbat.triples import locations, named_graphs
 from orbat.workspace import Workspace, package_data
-from orbat.yamlfile import AnnotationError, Collector
+from orbat.yamlfile import AnnotationError, Collector, Problems
 
 Progress = Callable[[str], None]
 
@@ -122,6 +124,7 @@ def referenced(report: ReportFile) -> set[str]:
     found = {report.document.publisher, report.document.author}
     found |= {p.author for p in report.document.passages if p.author}
     found |= {place for e in report.entities for place in e.located_in}
+    found |= {learned.entity for learned in report.aliases}
     for entry in report.claims:
         if isinstance(entry, dict):
             for key in _REFERENCES:
@@ -168,14 +171,18 @@ def prepare(
     context: str,
     *,
     inline_only: bool = False,
+    drafts: bool = True,
 ) -> Prepared:
     """Check a report (its file's bytes; errors call it ``name``; a ``file:`` text is read from
-    ``folder``) against the store, and compute its graphs; raise ``Problems`` listing every problem."""
+    ``folder``) against the store, and compute its graphs; raise ``Problems`` listing every problem.
+    Without ``drafts``, a report that still holds drafts (orbat.proposals) is refused at once."""
     found = Collector()
     parsed = parse_report(data, name, folder / name.rsplit("/", 1)[-1], workspace, found, inline_only=inline_only)
     if parsed is None:
         found.raise_any()
         raise AssertionError("a report that cannot be read has a problem")
+    if not drafts and any(parsed.drafts()):
+        raise Problems([refuse_drafts(parsed.where, parsed.id, *parsed.drafts())])
     rid, graph = parsed.id, source_graph(parsed.id)
     current = current or manifest.read(store, report=rid)
     files = {f"reports/{rid}{SUFFIX}": data}
@@ -199,6 +206,10 @@ def prepare(
         )
     entities = KnownEntities(store, graph)
     entities.look_up(referenced(parsed) | {e.id for e in parsed.entities})
+    merges = load_merges(workspace)
+    for old, new in merge_map(merges).items():  # a merged entity's id still names it (orbat.decisions)
+        if old in referenced(parsed) and not dict.__contains__(entities, old) and new in entities:
+            dict.__setitem__(entities, old, replace(entities[new], id=old))
     own: set[str] = set()
     for entity in parsed.entities:
         with found.check():
@@ -224,7 +235,7 @@ def prepare(
     claims = number_duplicates(report_claims(parsed, entities, workspace, found), found)
     found.raise_any()
 
-    annotations = Annotations([document], entities, claims, workspace, [parsed])
+    annotations = Annotations([document], entities, claims, workspace, [parsed], merges)
     rdf = named_graphs(annotations, background=False)[graph]
     report_nt = to_ntriples(rdf)
     ontology_nt = ontology_ntriples(workspace)
@@ -302,12 +313,22 @@ def add(
     folder: Path | None = None,
     inline_only: bool = False,
     current: Manifest | None = None,
+    drafts: bool = False,
 ) -> ReportChange:
-    """Check, then write the report file and its graphs in one step (see the module docstring)."""
+    """Check, then write the report file and its graphs in one step (see the module docstring); a
+    report that still holds drafts is refused unless ``drafts`` (then they are loaded as drafts)."""
     _writable(workspace)
     context = manifest.context_hash(workspace)
     prepared = prepare(
-        store, workspace, data, name, folder or workspace.reports, current, context, inline_only=inline_only
+        store,
+        workspace,
+        data,
+        name,
+        folder or workspace.reports,
+        current,
+        context,
+        inline_only=inline_only,
+        drafts=drafts,
     )
     rid = prepared.report.id
     on_disk = {n: b for n, b in prepared.files.items() if _read(workspace.root / n) != b}

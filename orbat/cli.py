@@ -74,6 +74,9 @@ ValidAtOption = Annotated[
     str | None, typer.Option("--valid-at", help="Only claims that held on this date (YYYY-MM-DD).")
 ]
 CELL_WIDTH = 90  # a table cell longer than this is cut on a terminal (--full shows it whole)
+DraftsOption = Annotated[
+    bool, typer.Option("--include-drafts", help="Also claims still draft (loaded with 'orbat add --drafts').")
+]
 KNOWN_ERRORS = (
     AnnotationError,
     ValidationFailed,
@@ -323,16 +326,20 @@ def add(
     report: Annotated[Path, typer.Argument(help="A report file (YAML or JSON; see docs/annotating.md).")],
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="Load its draft claims as drafts (else: 'orbat accept' it first).")
+    ] = False,
 ) -> None:
     """Add a report to the workspace and the knowledge base, or replace it by a corrected version.
 
     Everything is checked first and every problem listed; then the file goes to reports/<id>.yaml and
-    its graphs into the store, together."""
+    its graphs into the store, together. A draft (proposals not yet accepted) is refused unless --drafts."""
     workspace = _workspace(ctx)
     if not report.is_file():
         raise WorkspaceError(f"no report file {report}")
     triple_store = _writing_store(workspace, store, sparql_url)
-    outcome = changes.add(triple_store, workspace, report.read_bytes(), name=str(report), folder=report.parent)
+    data = report.read_bytes()
+    outcome = changes.add(triple_store, workspace, data, name=str(report), folder=report.parent, drafts=drafts)
     out.print(f"[green]{outcome.action}[/green] report {outcome.id}: {outcome.claims} claim(s), {outcome.file}")
 
 
@@ -443,10 +450,15 @@ def near(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    include_drafts: DraftsOption = False,
 ) -> None:
     """Who is positioned at or near a place, with the evidence (as GET /api/near)."""
     _answer(
-        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.near(s, n, place, radius, as_of, valid_at)
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: answers.near(s, n, place, radius, as_of, valid_at, include_drafts),
     )
 
 
@@ -461,10 +473,15 @@ def entity(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    include_drafts: DraftsOption = False,
 ) -> None:
     """An entity: labels, kind, structure and every claim about it (as GET /api/entities/ID)."""
     _answer(
-        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id, as_of, valid_at)
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: answers.entity(s, n, entity_id, as_of, valid_at, include_drafts),
     )
 
 
@@ -520,6 +537,7 @@ def claims(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    include_drafts: DraftsOption = False,
 ) -> None:
     """Claims, filtered and paged (as GET /api/claims)."""
     filters = {
@@ -529,6 +547,7 @@ def claims(
         "source": source,
         "hedged": hedged,
         "status": status,
+        "include_drafts": include_drafts,
     }
     _answer(
         ctx,
@@ -669,3 +688,6 @@ def serve(
 
 if __name__ == "__main__":
     app()
+
+
+from orbat import cli_review  # noqa: E402, F401  (accept, merge: commands of their own module)

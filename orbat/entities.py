@@ -12,6 +12,7 @@ from typing import Any
 
 from orbat import ontology
 from orbat.ids import slug
+from orbat.proposals import DRAFT, Proposal, draft_of
 from orbat.sources import Document, Passage
 from orbat.workspace import Workspace
 from orbat.yamlfile import (
@@ -54,6 +55,8 @@ class Entity:
     where: str = "?"
     report: str | None = None  # the report that introduces it; None: the workspace's registry
     implied: bool = False  # a commenter or unknown author that a document implies, in no file
+    draft: bool = False  # proposed with a draft report, not yet accepted (orbat.proposals)
+    proposal: Proposal | None = None
 
 
 def described(entities: dict[str, Entity]) -> dict[str, Entity]:
@@ -63,7 +66,17 @@ def described(entities: dict[str, Entity]) -> dict[str, Entity]:
 
 _ENTITY_KEYS = (
     ["id", "kind", "label"],
-    ["aliases", "echelon", "reliability", "reliability_basis", "geo", "located_in", "description"],
+    [
+        "aliases",
+        "echelon",
+        "reliability",
+        "reliability_basis",
+        "geo",
+        "located_in",
+        "description",
+        "status",
+        "proposal",
+    ],
 )
 
 
@@ -104,6 +117,9 @@ def entity_entry(entry: Any, fallback: str, workspace: Workspace | None, report:
     echelons = ontology.echelons(workspace)
     if echelon is not None and echelon not in echelons:
         raise AnnotationError(where, f"unknown echelon {echelon!r} (known: {', '.join(echelons)})")
+    if entry.get("status", DRAFT) != DRAFT:
+        raise AnnotationError(where, f"an entity's status is draft or none, got {entry['status']!r}")
+    draft, proposed = draft_of(entry)
     reliability = optional_text(entry, "reliability")
     if reliability is not None and (len(reliability) != 1 or reliability not in RELIABILITY_GRADES):
         raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
@@ -120,6 +136,8 @@ def entity_entry(entry: Any, fallback: str, workspace: Workspace | None, report:
         description=optional_text(entry, "description"),
         where=where,
         report=report,
+        draft=draft,
+        proposal=proposed,
     )
 
 

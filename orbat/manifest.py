@@ -188,7 +188,7 @@ def context_files(workspace: Workspace) -> list[Path]:
         *package_files("queries/rules", "*.rq"),
         *package_files("queries/consistency", "*.rq"),
     ]
-    for folder in ("sources", "annotations", "background"):
+    for folder in ("sources", "annotations", "background", "decisions"):
         files += sorted(p for p in (workspace.root / folder).rglob("*") if p.is_file())
     return files
 

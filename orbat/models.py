@@ -13,7 +13,7 @@ worker processes (api.isolation), and they import nothing else of orbat.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -509,3 +509,36 @@ class Contradictions(Answer):
             }
             for c in self.contradictions
         ]
+
+
+class AcceptedDraft(BaseModel):
+    """What accepting a draft gave (orbat.accept): the proposals by fate, and the report itself."""
+
+    id: str
+    accepted: list[str] = Field(description="Proposal ids of the claims and learned aliases accepted.")
+    rejected: list[str] = Field(description="Proposal ids dropped (--reject, or left out of --claims).")
+    entities: list[str] = Field(description="Ids of the proposed entities kept (an accepted claim uses them).")
+    unused: list[str] = Field(description="Ids of the proposed entities dropped: no accepted claim uses them.")
+    report: dict[str, Any] = Field(description="The accepted report, ready for POST /api/reports.")
+
+
+class MergeDecision(BaseModel):
+    """An entity resolution decision (orbat.decisions): who merged what into what, when, why."""
+
+    id: str
+    keep: str
+    merge: str
+    by: str
+    at: str
+    reason: str | None = None
+    undone_by: str | None = None
+    undone_at: str | None = None
+
+
+class MergeRequest(BaseModel):
+    """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``)."""
+
+    keep: str = Field(min_length=1, max_length=200, description="The entity kept (its id).")
+    merge: str = Field(min_length=1, max_length=200, description="The entity that is the same (its id).")
+    by: str = Field("update-token", min_length=1, max_length=200, description="Who decides.")
+    reason: str | None = Field(None, max_length=2000, description="Why: the evidence that they are one.")

@@ -115,7 +115,7 @@ def parse_header(path: Path) -> NamedQuery:
     for param in params:
         if f"${param.name}" not in text:
             raise QueryError(f"{path.name}: parameter {param.name} is not used as ${param.name}")
-        if not projection or f"?{param.name} " not in projection.group(1) + " ":
+        if not projection or param.name not in re.findall(r"\?(\w+)", projection.group(1)):
             raise QueryError(f"{path.name}: the outer SELECT must project parameter ?{param.name}")
     return NamedQuery(fields["name"], fields["title"], fields["description"], tuple(params), text, path)
 

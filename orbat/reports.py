@@ -33,6 +33,7 @@ from orbat import manifest
 from orbat.entities import ID_PATTERN, Entity, entity_entry
 from orbat.models import Reports, ReportSummary
 from orbat.namespaces import ID
+from orbat.proposals import Proposal, draft_of, is_draft
 from orbat.sources import DOCUMENT_KEYS, Document, document, text_file
 from orbat.store.base import TripleStore
 from orbat.workspace import Workspace
@@ -47,14 +48,45 @@ from orbat.yamlfile import (
     read_text,
     sequence,
     text,
+    texts,
 )
 
-REPORT_KEYS = (DOCUMENT_KEYS[0], [*DOCUMENT_KEYS[1], "text", "file", "entities", "claims"])
+REPORT_KEYS = (DOCUMENT_KEYS[0], [*DOCUMENT_KEYS[1], "text", "file", "entities", "claims", "aliases_learned"])
+_LEARNED_KEYS = (["entity", "aliases"], ["status", "proposal"])
 SUFFIX = ".yaml"
 
 
 class ReportNotFound(LookupError):
     """No report with that id."""
+
+
+@dataclass(frozen=True)
+class LearnedAliases:
+    """Names of an entity described elsewhere that a report teaches (its graph holds them, so they
+    go when the report goes): ``aliases_learned: [{entity: ID, aliases: [...]}]``, or an entry of
+    ``entities:`` with only ``id`` and ``aliases``."""
+
+    entity: str
+    aliases: tuple[str, ...]
+    where: str
+    draft: bool = False
+    proposal: Proposal | None = None
+
+
+def learned_aliases(entry: Any, where: str, *, key: str = "entity") -> LearnedAliases:
+    entry = mapping(entry, where, "learned aliases {entity, aliases}")
+    required = [key, "aliases"]
+    check_keys(entry, required, _LEARNED_KEYS[1])
+    names = tuple(texts(entry["aliases"], entry.where, "aliases"))
+    if not names:
+        raise AnnotationError(entry.where, "learned aliases name at least one alias")
+    draft, proposed = draft_of(entry)
+    return LearnedAliases(text(entry[key], entry.where, key), names, entry.where, draft, proposed)
+
+
+def _only_aliases(entry: Any) -> bool:
+    """An ``entities:`` entry that names an entity described elsewhere, to add aliases to it."""
+    return isinstance(entry, dict) and "id" in entry and "aliases" in entry and not {"kind", "label"} & set(entry)
 
 
 @dataclass(frozen=True)
@@ -68,6 +100,12 @@ class ReportFile:
     entities: tuple[Entity, ...]
     claims: tuple[Any, ...]  # the entries, checked by orbat.annotations against every entity
     where: str  # file:line of the report's top level
+    aliases: tuple[LearnedAliases, ...] = ()  # names it teaches of entities described elsewhere
+
+    def drafts(self) -> tuple[int, int]:
+        """How many draft claims, and draft entities or learned aliases, it holds."""
+        others = sum(e.draft for e in self.entities) + sum(a.draft for a in self.aliases)
+        return sum(is_draft(c) for c in self.claims), others
 
 
 def report_path(workspace: Workspace, report_id: str) -> Path:
@@ -107,11 +145,18 @@ def parse_report(
         body = text(raw["text"], where, "text") if text_path is None else read_text(text_path)
         doc = document(raw, body, text_path or path, whole_text_default=True)
         entities: list[Entity] = []
+        learned: list[LearnedAliases] = []
         for entry in sequence(raw.get("entities"), where, "entities"):
             with found.check():
-                entities.append(entity_entry(entry, where, workspace, report=report_id))
+                if _only_aliases(entry):
+                    learned.append(learned_aliases(entry, where, key="id"))
+                else:
+                    entities.append(entity_entry(entry, where, workspace, report=report_id))
+        for entry in sequence(raw.get("aliases_learned"), where, "aliases_learned"):
+            with found.check():
+                learned.append(learned_aliases(entry, where))
         claims = tuple(sequence(raw.get("claims"), where, "claims"))
-        report = ReportFile(report_id, path, text_path, doc, tuple(entities), claims, where)
+        report = ReportFile(report_id, path, text_path, doc, tuple(entities), claims, where, tuple(learned))
     return report
 
 

@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from orbat import ontology
 from orbat.annotations import Annotations, Claim, Evidence
+from orbat.decisions import decision_triples, merge_map, rename
 from orbat.entities import Entity, commenter_entities, unknown_author_entities, unknown_author_id
 from orbat.namespaces import (
     BACKGROUND_GRAPH,
@@ -36,6 +37,8 @@ from orbat.namespaces import (
     TIME,
     source_graph,
 )
+from orbat.proposals import DRAFT
+from orbat.reports import ReportFile
 from orbat.sources import Document, Passage
 from orbat.validtime import Bound, held_bounds
 
@@ -67,6 +70,8 @@ def _entity_triples(graph: Graph, entity: Entity, classes: dict[str, URIRef]) ->
             graph.add((node, SKOS.altLabel, Literal(alias)))
     if entity.description:
         graph.add((node, DCTERMS.description, Literal(entity.description, lang="en")))
+    if entity.draft:
+        graph.add((node, ORB.status, STATUS.draft))
     if entity.echelon:
         graph.add((node, ORB.echelon, ECH[entity.echelon]))
     if entity.reliability:
@@ -166,7 +171,7 @@ def _time_triples(graph: Graph, node: URIRef, claim: Claim) -> None:
 def _claim_triples(graph: Graph, claim: Claim, asserting: frozenset[str]) -> None:
     node = claim_iri(claim)
     subject, relation, obj = plain_triple(claim)
-    if claim.modality in asserting:
+    if claim.modality in asserting and claim.status != DRAFT:
         graph.add((subject, relation, obj))
     graph.add((node, RDF.type, ORB.Claim))
     graph.add((node, DCTERMS.identifier, Literal(claim.id)))
@@ -240,7 +245,25 @@ def named_graphs(annotations: Annotations, *, background: bool = True) -> dict[s
         target = source_graph(claim.report) if claim.report else str(BACKGROUND_GRAPH)
         if target in graphs:
             _claim_triples(graphs[target], claim, asserting)
-    return graphs
+    for report in annotations.reports:
+        if source_graph(report.id) in graphs:
+            _learned_triples(graphs[source_graph(report.id)], report)
+    if background:
+        decision_triples(graphs[str(BACKGROUND_GRAPH)], annotations.merges)
+    merged = merge_map(annotations.merges)
+    return {name: rename(graph, merged) for name, graph in graphs.items()}
+
+
+def _learned_triples(graph: Graph, report: ReportFile) -> None:
+    """The aliases a report teaches of entities described elsewhere, in the report's graph (its
+    source: they go when it goes), with the report document they were learned from."""
+    for learned in report.aliases:
+        if learned.draft:
+            continue
+        node = entity_iri(learned.entity)
+        for alias in learned.aliases:
+            graph.add((node, SKOS.altLabel, Literal(alias)))
+        graph.add((node, ORB.aliasesLearnedFrom, SOURCE[report.id]))
 
 
 def implied_by(document: Document, described: dict[str, Entity]) -> list[Entity]:

@@ -328,7 +328,7 @@ def test_openapi_documents_every_endpoint(api_client: TestClient) -> None:
 def test_web_page(api_client: TestClient) -> None:
     response = api_client.get("/")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert "/api/entities" in response.text and "/api/near" in response.text
+    assert "/static/app/main.js" in response.text  # the page's modules, served by the same app (test_page.py)
     assert "http://" not in response.text and "https://" not in response.text  # no CDN
 
 

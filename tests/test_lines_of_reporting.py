@@ -270,6 +270,7 @@ def test_every_query_that_returns_claims_takes_as_of_and_valid_at() -> None:
         params = {p.name: p for p in query.parameters}
         assert params["as_of"].type == params["valid_at"].type == "date", query.name
         assert not params["as_of"].required and not params["valid_at"].required
+        assert params["include_drafts"].type == "boolean" and not params["include_drafts"].required, query.name
 
 
 # ---------------------------------------------------------------- the seed, as a careful reader reads it

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso
+from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
@@ -39,7 +39,7 @@ async def list_claims(
     status: Annotated[
         str | None,
         Query(
-            description="reported, assessed, inferred or background.",
+            description="reported, assessed, inferred, background or draft (draft: with include_drafts).",
             json_schema_extra={"enum": sorted(ontology.statuses())},
         ),
     ] = None,
@@ -47,6 +47,7 @@ async def list_claims(
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
     as_of: AsOf = None,
     valid_at: ValidAt = None,
+    include_drafts: IncludeDrafts = False,
 ) -> ClaimsPage:
     filters = {
         "subject": subject,
@@ -55,5 +56,6 @@ async def list_claims(
         "source": source,
         "hedged": hedged,
         "status": status,
+        "include_drafts": include_drafts,
     }
     return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset, iso(as_of), iso(valid_at))

@@ -23,6 +23,11 @@ from orbat.queries import Parameter, get_query
 
 T = TypeVar("T")
 
+IncludeDrafts = Annotated[
+    bool,
+    Query(description="Also claims still draft (proposed by 'orbat draft', not yet accepted); left out otherwise."),
+]
+
 _DESCRIPTIONS = {
     400: "Bad parameter: empty, repeated, unknown, an unknown kind, relation, status or format, or a number "
     "not written in ASCII digits (5_0, +5, NaN, inf, 1e999 are refused).",

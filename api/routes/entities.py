@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso
+from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso
 from orbat import answers, ontology
 from orbat.models import EntityDetail, EntitySummary
 
@@ -52,5 +52,6 @@ async def get_entity(
     entity_id: Annotated[str, Path(description="The entity id (al-tanf, hezbollah).")],
     as_of: AsOf = None,
     valid_at: ValidAt = None,
+    include_drafts: IncludeDrafts = False,
 ) -> EntityDetail:
-    return await blocking(request, answers.entity, STORE, NAMES, entity_id, iso(as_of), iso(valid_at))
+    return await blocking(request, answers.entity, STORE, NAMES, entity_id, iso(as_of), iso(valid_at), include_drafts)

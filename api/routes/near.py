@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso, query_parameter
+from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso, query_parameter
 from orbat import answers
 from orbat.models import NearAnswer
 
@@ -30,7 +30,10 @@ async def near(
     ] = float(_RADIUS.default or 0),
     as_of: AsOf = None,
     valid_at: ValidAt = None,
+    include_drafts: IncludeDrafts = False,
 ) -> NearAnswer:
     """Actors that sources place at, near, in or moving to the place (or a place inside it), and those
     reported at places within the radius; each with the claims, their quotes and grading."""
-    return await blocking(request, answers.near, STORE, NAMES, place, radius_km, iso(as_of), iso(valid_at))
+    return await blocking(
+        request, answers.near, STORE, NAMES, place, radius_km, iso(as_of), iso(valid_at), include_drafts
+    )

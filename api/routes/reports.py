@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import require_writer
@@ -85,9 +85,9 @@ def _refusal(exc: Exception) -> ApiError:
 _REFUSED = (Problems, reports.ReportNotFound, changes.ReportConflict, staging.WorkspaceWriteError)
 
 
-def add_report(store: TripleStore, workspace: Workspace, body: bytes, name: str) -> ReportChange:
+def add_report(store: TripleStore, workspace: Workspace, body: bytes, name: str, drafts: bool = False) -> ReportChange:
     try:
-        return changes.add(store, workspace, body, name=name, inline_only=True)
+        return changes.add(store, workspace, body, name=name, inline_only=True, drafts=drafts)
     except _REFUSED as exc:
         raise _refusal(exc) from exc
 
@@ -133,7 +133,16 @@ async def get_report(
     openapi_extra=_POST_OPENAPI,
     responses={200: {"description": "The report was there: replaced, or unchanged."}, **_WRITE_RESPONSES},
 )
-async def post_report(request: Request) -> Any:
+async def post_report(
+    request: Request,
+    drafts: Annotated[
+        bool,
+        Query(
+            description="Load its draft claims as drafts (queries leave them out unless include_drafts); "
+            "without it a draft is refused (422): accept it first (POST /api/drafts/accept)."
+        ),
+    ] = False,
+) -> Any:
     state = get_state(request)
     require_writer(request, state.settings)
     workspace = _served_workspace(request)
@@ -143,7 +152,7 @@ async def post_report(request: Request) -> Any:
             415, f"unsupported Content-Type {media or '(none)'!r} for a report", {"supported": sorted(BODY_TYPES)}
         )
     body = await request.body()
-    outcome = await state.write(add_report, state.store, workspace, body, BODY_TYPES[media])
+    outcome = await state.write(add_report, state.store, workspace, body, BODY_TYPES[media], drafts)
     return JSONResponse(outcome.model_dump(mode="json"), status_code=201 if outcome.action == "added" else 200)
 
 
