@@ -73,6 +73,10 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self._entities)
 
+    def entries(self) -> list[Match]:
+        """Every entity with its label and aliases, by id."""
+        return sorted(self._entities.values(), key=lambda m: m.id)
+
     def get(self, entity_id: str) -> Match | None:
         return self._entities.get(str(ID) + entity_id) or self._entities.get(entity_id)
 
