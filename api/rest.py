@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.routes import alliances, claims, entities, export, health, near, page, queries, reports, sources, units
+from api.routes import (
+    alliances,
+    claims,
+    drafts,
+    entities,
+    export,
+    health,
+    near,
+    page,
+    queries,
+    reports,
+    sources,
+    units,
+)
 from api.routes.common import check_query_string
 from api.routes.numbers import check_numbers
 from orbat.workspace import Workspace
@@ -25,6 +38,7 @@ def router(workspace: Workspace | None) -> APIRouter:
         claims.router,
         sources.router,
         reports.router,
+        drafts.router,
         alliances.router,
         units.router,
         queries.router(workspace),

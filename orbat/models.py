@@ -372,3 +372,26 @@ class ReportChange(BaseModel):
     claims: int
     file: str = Field(description="The report's file in the workspace.")
     graphs: dict[str, int] = Field(description="Graphs written (IRI -> triples) or dropped (0).")
+
+
+class DraftMention(BaseModel):
+    """A name found in a report's text: offsets, the entity it resolves to, how, the candidates."""
+
+    start: int
+    end: int
+    text: str
+    entity: str | None
+    how: str
+    score: float
+    candidates: list[str] = Field(default_factory=list)
+    new: bool = False
+
+
+class DraftAnswer(BaseModel):
+    """A draft report (POST /api/drafts, ``orbat draft``): the report file's mapping, its YAML text,
+    the sentences' offsets and the mentions found; every claim and new entity is a proposal."""
+
+    report: dict[str, object]
+    yaml: str
+    sentences: list[tuple[int, int]]
+    mentions: list[DraftMention]
