@@ -14,6 +14,7 @@ attribution itself are never subject or object.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 
@@ -80,11 +81,13 @@ class ClaimFinder:
         """The originator a sentence names ("according to X", "X said"), and the spans to leave out."""
         text = self.text
         for cue in self.rules.attribution_before.finditer(text, sentence.start, sentence.end):
-            after = [m for m in mentions if cue.end() <= m.start <= cue.end() + 40 and is_kind(m.kinds, "Actor")]
+            # "according to X": X runs to the next comma or full stop
+            stop = re.search(r"[,.;:]|\bthat\b", text[cue.end() : sentence.end])
+            window_end = min(sentence.end, cue.end() + (stop.start() if stop else 80))
+            after = [m for m in mentions if cue.end() <= m.start < window_end and is_kind(m.kinds, "Actor")]
             if after:
                 return self._originator(after[0]), [(cue.start(), after[0].end)]
-            window = text[cue.end() : min(sentence.end, cue.end() + 60)]
-            found = unnamed_source(window, cue.end(), self.rules)
+            found = unnamed_source(text[cue.end() : window_end], cue.end(), self.rules)
             if found:
                 return self.new_source(found), [(cue.start(), found.end)]
         for cue in self.rules.attribution_after.finditer(text, sentence.start, sentence.end):
@@ -125,6 +128,7 @@ class ClaimFinder:
                         seen.add(key)
                         found.append(claim)
         found.extend(self._strengths(sentence, usable, seen))
+        found.extend(self._possessives(usable, seen))
         for claim in found:
             self._qualify(claim, sentence, originator)
         return found
@@ -143,7 +147,7 @@ class ClaimFinder:
             for i, m in enumerate(mentions)
             if m.start >= cue.end() and m.start - cue.end() <= MAX_OBJECT_GAP and _fits(m, second_kind)
         ]
-        after = [i for i in after if not self.rules.any_cue.search(self.text, cue.end(), mentions[i].start)]
+        after = [i for i in after if not self._verb_between(cue.end(), mentions[i].start)]
         if not before or not after:
             return []
         # the nearest actor that is not a place too (a country is both), unless there is none
@@ -177,6 +181,15 @@ class ClaimFinder:
                 )
         return claims
 
+    def _verb_between(self, start: int, end: int) -> bool:
+        """Whether another relation's cue stands between a cue and a name (a prepositional one,
+        "near", "in", does not: "shelled positions near Dumayr")."""
+        return any(
+            rule.relation not in ("positionedNear", "positionedAt", "presentIn")
+            and rule.cues.search(self.text, start, end)
+            for rule in self.rules.relations
+        )
+
     def _quote_span(self, sentence: Span, cue: re.Match[str], *names: Mention) -> tuple[int, int]:
         parts = clauses(self.text, sentence)
         clause = next((c for c in parts if c.start <= cue.start() < c.end), sentence)
@@ -185,6 +198,30 @@ class ClaimFinder:
         while end > start and self.text[end - 1] in ".,;:":
             end -= 1
         return start, end
+
+    def _possessives(self, mentions: list[Mention], seen: set[tuple[str, str, str | None]]) -> list[Claim]:
+        """ "the Syrian Arab Army's 5th Corps": the unit is part of the force named before it."""
+        found = []
+        for a, b in itertools.pairwise(mentions):
+            if self.text[a.end : b.start] not in ("'s ", "’s ") or not b.new or "MilitaryUnit" not in b.kinds:
+                continue
+            parent, candidates = self.resolve(a, "Actor")
+            if not is_kind(a.kinds, "MilitaryOrganization") or (b.entity, "partOf", parent) in seen:
+                continue
+            seen.add((b.entity or "", "partOf", parent))
+            claim = Claim(
+                b.entity or "",
+                "partOf",
+                parent,
+                self.text[a.start : b.end],
+                a.start,
+                b.end,
+                0.7,
+                f"a unit named as {a.text!r}'s ({a.how}): part of it",
+                candidates=candidates,
+            )
+            found.append(claim)
+        return found
 
     def _strengths(
         self, sentence: Span, mentions: list[Mention], seen: set[tuple[str, str, str | None]]

@@ -18,7 +18,7 @@ from orbat.extract.claims import ClaimFinder, is_kind
 from orbat.extract.gazetteer import _CAPITALISED, Gazetteer
 from orbat.extract.inputs import ReportMeta
 from orbat.extract.model import Draft, Mention, NewEntity
-from orbat.extract.patterns import Found, entity_id, people, units
+from orbat.extract.patterns import Found, entity_id, groups, people, units
 from orbat.extract.places import lookup
 from orbat.extract.rules import Rules, load_rules
 from orbat.extract.segment import sentences
@@ -112,6 +112,9 @@ class RuleExtractor:
 
         spans = sentences(text)
         mentions = self._mentions(text, propose)
+        if meta.source:  # the outlet's own name ("the Euphrates Monitor's correspondent") is no river
+            own = [m.span() for m in re.finditer(re.escape(meta.source), text)]
+            mentions = [m for m in mentions if not any(s <= m.start < e for s, e in own)]
         publisher = self._party(meta.source, "NewsOutlet", "the report's source (header or option)", propose)
         author = self._party(meta.author, "Person", "the report's author (header or option)", propose) or publisher
         finder = ClaimFinder(text, self.rules, meta.date, publisher, propose, self._resolve)
@@ -129,7 +132,7 @@ class RuleExtractor:
     # ------------------------------------------------------------------ names
     def _mentions(self, text: str, propose: Callable[[Found | NewEntity], str]) -> list[Mention]:
         known = self.gazetteer.known(text)
-        found = [*units(text, self.rules), *people(text, self.rules)]
+        found = [*units(text, self.rules), *people(text, self.rules), *groups(text, self.rules)]
         chosen: list[Mention] = []
         for f in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
             if any(c.start < f.end and f.start < c.end for c in chosen):
@@ -140,16 +143,22 @@ class RuleExtractor:
                 for k in inside
             ):
                 continue  # a known name as long as the pattern, or across its edge: the known name wins
-            if (
-                any(is_kind(k.kinds, "MilitaryOrganization") or is_kind(k.kinds, "NonStateArmedGroup") for k in inside)
-                and f.kind != "Person"
-            ):
+            armed = [k for k in inside if is_kind(k.kinds, "ArmedActor")]
+            rest = " ".join(text[f.start : f.end].replace(k.text, " ") for k in armed).split()
+            if armed and f.kind != "Person" and all(w.lower() in self.rules.formations for w in rest):
                 continue  # "Iraqi PMU column" is the PMU
+            close = None
+            if f.kind != "Person":
+                nationality = re.match(r"\S+ ", f.text) if f.text.split()[0] in self.rules.demonyms else None
+                close = self.gazetteer.resolve_close(text, f.start + (nationality.end() if nationality else 0), f.end)
+            if close and len(close.candidates) == 1 and not inside:
+                chosen.append(close)  # "Hezbolla fighters": a known group under another spelling
+                continue
             entity = propose(f)
             known = [k for k in known if k not in inside]
             chosen.append(Mention(f.start, f.end, f.text, entity, (f.kind,), "pattern", f.confidence, new=True))
         mentions = sorted([*known, *chosen], key=lambda m: m.start)
-        mentions += self.gazetteer.close(text, mentions)
+        mentions += self.gazetteer.close(text, mentions, self.rules.not_names)
         mentions += self._places(text, sorted(mentions, key=lambda m: m.start), propose)
         return sorted(mentions, key=lambda m: (m.start, m.end))
 
@@ -162,7 +171,7 @@ class RuleExtractor:
             surface = match.group()
             if normalise(surface) in _NOT_PLACES or len(surface) < 3:
                 continue
-            before = text[max(0, start - 16) : start]
+            before = re.sub(r"\bthe $", "", text[max(0, start - 20) : start])
             cue_before = self.rules.place_before.search(before + " ")
             cue_after = self.rules.place_after.match(text, end + 1) if text[end : end + 1] == " " else None
             if not ((cue_before and cue_before.end() >= len(before) - 1) or cue_after):

@@ -174,6 +174,10 @@ class Gazetteer:
         for start, end, entries, how in hits:
             if start < taken_until:
                 continue
+            surface = text[start:end]
+            lower_names = any(not any(c.isupper() for c in e.name) for e in entries)
+            if " " not in surface.strip() and not surface[:1].isupper() and not lower_names:
+                continue  # "coalition" in "a coalition official" is not the Coalition
             before = _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
             if before and how == "normalised":
                 start = before.start()
@@ -198,13 +202,16 @@ class Gazetteer:
         return Mention(start, end, surface, ids[0], self.kinds.get(ids[0], ()), how, score, tuple(ids))
 
     # ------------------------------------------------------------- unknown spellings
-    def close(self, text: str, taken: list[Mention]) -> list[Mention]:
-        """Capitalised names outside ``taken`` that are a known name under another spelling."""
+    def close(self, text: str, taken: list[Mention], skip: frozenset[str] = frozenset()) -> list[Mention]:
+        """Capitalised names outside ``taken`` that are a known name under another spelling; names
+        in ``skip`` (nationality words, generic nouns) are not tried."""
         found: list[Mention] = []
         busy = [(m.start, m.end) for m in taken]
         for match in _CAPITALISED.finditer(text):
             start, end = match.span()
-            if any(s < end and start < e for s, e in busy):
+            if match.group().startswith(("The ", "A ", "An ")):
+                start += match.group().index(" ") + 1
+            if any(s < end and start < e for s, e in busy) or text[start:end] in skip:
                 continue
             mention = self.resolve_close(text, start, end)
             if mention:

@@ -39,14 +39,15 @@ class Found:
 
 
 def _alternatives(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=len, reverse=True))
 
 
 def units(text: str, rules: Rules) -> Iterator[Found]:
     demonyms = _alternatives([d for d in rules.demonyms if d[0].isupper()])
     echelons = _alternatives(list(rules.echelons))
     named = re.compile(
-        rf"(?:\b(?:the|a|an)\s+)?(?:(?P<nat>{demonyms})\s+)?(?P<name>(?:{_ORDINAL}\s+)?(?:(?:{_NAME_WORD}|of|the)\s+){{0,5}}?"
+        rf"(?:\b(?:the|a|an)[ \t]+)?(?:(?P<nat>{demonyms})[ \t]+)?"
+        rf"(?P<name>(?:{_ORDINAL}[ \t]+)?(?:(?:{_NAME_WORD}|of|the)[ \t]+){{0,5}}?"
         rf"(?P<ech>{echelons}))\b"
     )
     for m in named.finditer(text):
@@ -56,7 +57,7 @@ def units(text: str, rules: Rules) -> Iterator[Found]:
             continue
         echelon = rules.echelons[m["ech"]]
         nationality = rules.demonyms.get(m["nat"]) if m["nat"] else None
-        label = f"{m['nat']} {name}" if m["nat"] and re.match(_ORDINAL, words[0]) else name
+        label = f"{m['nat']} {name}" if m["nat"] else name
         start = m.start("nat") if m["nat"] else m.start("name")
         yield Found(
             start,
@@ -73,9 +74,9 @@ def units(text: str, rules: Rules) -> Iterator[Found]:
     formations = _alternatives(rules.formations)
     militia = set(rules.militia_words)
     generic = re.compile(
-        rf"\b(?:(?P<art>the|a|an)\s+)?(?:(?P<num>\d+|several|dozens of|hundreds of)\s+)?"
-        rf"(?P<nat>{demonyms})\s+(?P<force>{forces})"
-        rf"(?:\s+(?P<form>{formations}))?\b"
+        rf"\b(?:(?P<art>the|a|an)[ \t]+)?(?:(?P<num>\d+|several|dozens of|hundreds of)[ \t]+)?"
+        rf"(?P<nat>{demonyms})[ \t]+(?P<force>{forces})"
+        rf"(?:[ \t]+(?P<form>{formations}))?\b"
     )
     for m in generic.finditer(text):
         force = m["force"].lower()
@@ -95,11 +96,33 @@ def units(text: str, rules: Rules) -> Iterator[Found]:
         )
 
 
+def groups(text: str, rules: Rules) -> Iterator[Found]:
+    """A capitalised name before "fighters", "militants"...: an armed group ("Jaysh al-Islam fighters")."""
+    words = _alternatives(rules.group_words)
+    pattern = re.compile(
+        rf"(?P<name>{_NAME_WORD}(?:[ \t]+(?:al-|el-|ash-|of[ \t]+)?{_NAME_WORD}){{0,3}})[ \t]+(?:{words})\b"
+    )
+    for m in pattern.finditer(text):
+        name = m["name"]
+        if name.split()[0] in ("The", "A", "An") or name in rules.demonyms:
+            continue
+        yield Found(
+            m.start("name"),
+            m.end("name"),
+            name,
+            "NonStateArmedGroup",
+            name,
+            confidence=0.5,
+            reason=f"a capitalised name before {m.group().split()[-1]!r}",
+        )
+
+
 def people(text: str, rules: Rules) -> Iterator[Found]:
     demonyms = _alternatives([d for d in rules.demonyms if d[0].isupper()])
     roles = _alternatives(rules.roles)
     pattern = re.compile(
-        rf"(?:(?P<nat>{demonyms})\s+)?(?P<role>(?i:{roles}))\s+(?P<name>{_NAME_WORD}(?:\s+(?:al-|bin\s+|ibn\s+)?{_NAME_WORD}){{1,3}})"
+        rf"(?:(?P<nat>{demonyms})[ \t]+)?(?P<role>(?i:{roles}))[ \t]+"
+        rf"(?P<name>{_NAME_WORD}(?:[ \t]+(?:al-|bin[ \t]+|ibn[ \t]+)?{_NAME_WORD}){{1,3}})"
     )
     for m in pattern.finditer(text):
         name = m["name"]
@@ -119,11 +142,6 @@ def people(text: str, rules: Rules) -> Iterator[Found]:
             0.7,
             f"a name after the role {role!r}",
         )
-
-
-_UNNAMED = re.compile(
-    r"\b(?P<det>an?|one|two|three|several|some|local|unnamed|anonymous|senior)\s+(?P<desc>(?:[A-Za-z-]+\s+){0,3}?)"
-)
 
 
 def unnamed_source(phrase: str, start: int, rules: Rules) -> Found | None:

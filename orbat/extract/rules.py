@@ -52,10 +52,12 @@ class Rules:
     forces: list[str]
     formations: list[str]
     militia_words: list[str]
+    group_words: list[str]
     roles: list[str]
     place_before: re.Pattern[str]
     place_after: re.Pattern[str]
     countries: tuple[str, ...]
+    not_names: frozenset[str]
 
 
 def _kind(iri: Any) -> str | None:
@@ -100,8 +102,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         forces=list(units["forces"]),
         formations=list(units["formations"]),
         militia_words=list(units["militia_words"]),
+        group_words=list(units["group_words"]),
         roles=list(data["people"]["roles"]),
         place_before=cue_pattern(data["places"]["before"]),
         place_after=cue_pattern(data["places"]["after"]),
         countries=tuple(data["places"]["countries"]),
+        not_names=frozenset(data["not_names"]) | frozenset(data["demonyms"]),
     )
