@@ -17,6 +17,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
+from functools import cache
 
 from orbat import ontology
 from orbat.extract.model import Claim, Mention
@@ -26,14 +27,16 @@ from orbat.extract.segment import Span, clauses
 from orbat.extract.timex import valid_time
 
 _LIST_GAP = re.compile(
-    r"(?:\s+[a-z-]+){0,2}\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+|\s+as well as\s+)(?:the\s+)?", re.I
+    r"\)?(?:\s+[a-z-]+){0,2}\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+|\s+as well as\s+)(?:the\s+)?", re.I
 )
 _PAREN_GAP = re.compile(r"\s*\(\s*")
 MAX_SUBJECT_GAP = 140
 MAX_OBJECT_GAP = 70
 
 
+@cache
 def is_kind(kinds: tuple[str, ...], ancestor: str) -> bool:
+    """Whether one of ``kinds`` is ``ancestor`` or under it in the (package's) ontology."""
     return any(ontology.is_subkind(k, ancestor) for k in kinds)
 
 
@@ -91,6 +94,8 @@ class ClaimFinder:
             if found:
                 return self.new_source(found), [(cue.start(), found.end)]
         for cue in self.rules.attribution_after.finditer(text, sentence.start, sentence.end):
+            if re.match(r"\s+to\b", text[cue.end() : cue.end() + 4]):
+                continue  # "is said to be": a hedge, not a source
             before = [
                 m for m in mentions if m.end <= cue.start() and cue.start() - m.end <= 45 and is_kind(m.kinds, "Actor")
             ]
@@ -98,7 +103,7 @@ class ClaimFinder:
             if before and not self.rules.any_cue.search(gap) and not re.search(r"\b(?:that|which)\b", gap):
                 return self._originator(before[-1]), [(before[-1].start, cue.end())]
             window_start = max(sentence.start, cue.start() - 60)
-            found = unnamed_source(text[window_start : cue.start()], window_start, self.rules)
+            found = unnamed_source(text[window_start : cue.start()], window_start, self.rules, last=True)
             if found and text[found.end : cue.start()].strip(" ,") in ("", "have", "has", "had"):
                 return self.new_source(found), [(found.start, cue.end())]
             after = [m for m in mentions if cue.end() <= m.start <= cue.end() + 3 and is_kind(m.kinds, "Actor")]

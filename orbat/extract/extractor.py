@@ -77,6 +77,14 @@ class RuleExtractor:
         by_label: dict[str, str] = {}
 
         def propose(found: Found | NewEntity) -> str:
+            if found.kind == "UnnamedSource" and found.label.startswith("the "):
+                head = normalise(found.label[4:])  # "the officer" after "a Syrian officer": the same one
+                earlier = [
+                    e for e in entities.values() if e.kind == "UnnamedSource" and normalise(e.label).endswith(head)
+                ]
+                if earlier:
+                    return earlier[-1].id
+                found = Found(**{**vars(found), "label": found.label[4:]})
             key = normalise(found.label) + "|" + found.kind
             if key in by_label:
                 return by_label[key]

@@ -20,6 +20,7 @@ import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
+from functools import cache
 
 import ahocorasick
 from rapidfuzz import fuzz, process
@@ -147,7 +148,7 @@ class Gazetteer:
         self._fuzzy_keys = [k for k in self._keys if len(k) >= 5]
 
     def is_a(self, entity: str, ancestor: str) -> bool:
-        return any(ontology.is_subkind(k, ancestor) for k in self.kinds.get(entity, ()))
+        return _is_kind(self.kinds.get(entity, ()), ancestor)
 
     # ------------------------------------------------------------- exact and normalised names
     def _hits(self, text: str) -> list[tuple[int, int, tuple[Entry, ...], str]]:
@@ -258,6 +259,11 @@ class Gazetteer:
             round(top_score / 100 - (0.25 if ambiguous else 0.05), 2),
             tuple(e for e, _ in ranked) if ambiguous else (top,),
         )
+
+
+@cache
+def _is_kind(kinds: tuple[str, ...], ancestor: str) -> bool:
+    return any(ontology.is_subkind(k, ancestor) for k in kinds)
 
 
 _MADE: weakref.WeakKeyDictionary[NameIndex, Gazetteer] = weakref.WeakKeyDictionary()

@@ -46,7 +46,7 @@ def units(text: str, rules: Rules) -> Iterator[Found]:
     demonyms = _alternatives([d for d in rules.demonyms if d[0].isupper()])
     echelons = _alternatives(list(rules.echelons))
     named = re.compile(
-        rf"(?:\b(?:the|a|an)[ \t]+)?(?:(?P<nat>{demonyms})[ \t]+)?"
+        rf"(?:\b(?i:the|a|an)[ \t]+)?(?:(?P<nat>{demonyms})[ \t]+)?"
         rf"(?P<name>(?:{_ORDINAL}[ \t]+)?(?:(?:{_NAME_WORD}|of|the)[ \t]+){{0,5}}?"
         rf"(?P<ech>{echelons}))\b"
     )
@@ -144,11 +144,13 @@ def people(text: str, rules: Rules) -> Iterator[Found]:
         )
 
 
-def unnamed_source(phrase: str, start: int, rules: Rules) -> Found | None:
-    """An unnamed source ("a defence official", "local sources") in an attribution phrase."""
-    m = rules.source_words.search(phrase)
-    if not m:
+def unnamed_source(phrase: str, start: int, rules: Rules, last: bool = False) -> Found | None:
+    """An unnamed source ("a defence official", "local sources") in an attribution phrase: the
+    first one, or with ``last`` the one nearest its end (before "said")."""
+    matches = list(rules.source_words.finditer(phrase))
+    if not matches:
         return None
+    m = matches[-1] if last else matches[0]
     head = phrase[: m.end()]
     det = re.search(
         r"(?:\b(?:an?|one|two|several|some|local|unnamed|anonymous|senior|the)\s+)(?:[\w-]+\s+){0,3}$",
@@ -157,6 +159,8 @@ def unnamed_source(phrase: str, start: int, rules: Rules) -> Found | None:
     begin = det.start() if det else m.start()
     surface = head[begin:].strip()
     label = re.sub(r"^(?:an?|the|one)\s+", "", surface, flags=re.I)
+    if surface.lower().startswith("the ") and " " not in label:
+        label = "the " + label  # "the officer": someone named before; orbat.extract.extractor links it
     return Found(
         start + begin,
         start + begin + len(surface),
