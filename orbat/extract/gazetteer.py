@@ -35,10 +35,11 @@ _CAPITALISED = re.compile(
     r"(?:(?:[Aa][lnrstdz]|[Ee][lzsd]|[Aa]sh)[-‐‑])?[A-Z][\w’'‐‑-]*"
     r"(?:[ -](?:(?:al|el|ez|as|at|ad|ar|az|ash|bin|ibn|abu)[- ])?[A-Z][\w’'‐‑-]*)*"
 )
-_ARTICLE_BEFORE = re.compile(r"(?:\b|^)(?:[Aa][lnrstdz]|[Ee][lzsd]|[Aa]sh)[-‐‑ ]$")
+# an article glued by a hyphen (al-, at-, el-), or "al"/"el" apart: not the English "at", "as", "an"
+_ARTICLE_BEFORE = re.compile(r"(?:\b|^)(?:(?:a[lnrstdz]|e[lzsd]|ash)[-‐‑]|(?:al|el) )$", re.IGNORECASE)
 FUZZY_LINK = 92.0  # a ratio at least this high links (one best candidate)
 FUZZY_ASK = 82.0  # between this and FUZZY_LINK: ambiguous, the candidates are listed
-STOP_ALIASES = frozenset({"sources", "support units", "arabia", "carter", "washington", "damascus"})
+STOP_ALIASES = frozenset({"sources", "support units", "arabia", "carter", "washington"})
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,10 @@ class Gazetteer:
                 start += match.group().index(" ") + 1
             if any(s < end and start < e for s, e in busy) or text[start:end] in skip:
                 continue
-            mention = self.resolve_close(text, start, end)
+            before = (
+                None if _ARTICLE_BEFORE.match(text, start) else _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+            )
+            mention = self.resolve_close(text, before.start() if before else start, end)
             if mention:
                 found.append(mention)
         return found

@@ -35,6 +35,7 @@ def title_of(draft: Draft, meta: ReportMeta) -> str:
 def report(draft: Draft, meta: ReportMeta) -> dict[str, Any]:
     """The draft as a report mapping, ready for YAML or JSON."""
     title = title_of(draft, meta)
+    sources = {draft.publisher, draft.author, *(c.originator for c in draft.claims)}
     entities = []
     for number, entity in enumerate(draft.entities, start=1):
         entity.proposal = f"e{number}"
@@ -45,6 +46,9 @@ def report(draft: Draft, meta: ReportMeta) -> dict[str, Any]:
             entry["echelon"] = entity.echelon
         if entity.geo:
             entry["geo"] = dict(entity.geo)
+        if entity.id in sources:  # a source is graded (shapes/): F until the analyst knows better
+            entry["reliability"] = "F"
+            entry["reliability_basis"] = "A new source, proposed by orbat draft: not yet judged."
         if entity.description:
             entry["description"] = entity.description
         entry["status"] = "draft"
@@ -90,7 +94,11 @@ def report(draft: Draft, meta: ReportMeta) -> dict[str, Any]:
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """libyaml's emitter where PyYAML has it (10x faster than the pure-Python one)."""
+    """libyaml's emitter where PyYAML has it (10x faster than the pure-Python one); no anchors
+    (the report loader refuses YAML aliases, and two claims of one day share its date object)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
