@@ -304,3 +304,83 @@ def test_the_fixture_reports_meet_the_issues_aims(names: NameIndex) -> None:
     assert tallies["mentions"].recall >= 0.95
     assert tallies["claims"].recall >= 0.7 and tallies["claims"].precision >= 0.7
     assert tallies["new places"].recall >= 0.7
+
+
+# ---------------------------------------------------------------- the command line and the API
+
+
+def test_orbat_draft_writes_the_draft_file(kb_env: dict[str, str], tmp_path: Path) -> None:
+    from test_cli import orbat
+
+    out = tmp_path / "draft.yaml"
+    run = orbat("draft", DRAFTS / "levant-wire-2017-05-11.txt", "-o", out, "--title", "Militias", env=kb_env)
+    report = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert report["title"] == "Militias" and report["publisher"] == "levant-wire" and len(report["claims"]) == 5
+    assert "drafted 5 claim(s)" in run.stderr
+    printed = orbat("draft", DRAFTS / "levant-wire-2017-05-11.txt", "--title", "Militias", env=kb_env).stdout
+    assert printed == out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "message"),
+    [
+        (b"", (), "empty: there is no text to draft from"),
+        (b"Hezbollah moved to Aleppo.", ("--date", "2017-13-01"), "--date: '2017-13-01' is not a date"),
+        ("Hezbollah est à Alep.".encode("latin-1"), (), "not UTF-8 text (byte 0xe0 at offset 14)"),
+        (b"\xff\xfeH\x00e\x00", (), "UTF-16 text"),
+    ],
+)
+def test_orbat_draft_refuses_bad_input_in_one_line(
+    kb_env: dict[str, str], tmp_path: Path, content: bytes, options: tuple[str, ...], message: str
+) -> None:
+    from test_cli import one_line_error, orbat
+
+    path = tmp_path / "report.txt"
+    path.write_bytes(content)
+    assert message in one_line_error(orbat("draft", path, *options, env=kb_env, check=False))
+
+
+def test_post_drafts_answers_the_draft_for_text_with_a_header(client: Any) -> None:
+    body = (DRAFTS / "border-post-2017-05-15.txt").read_bytes()
+    response = client.post("/api/drafts", content=body, headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["report"]["date"] == "2017-05-15" and answer["report"]["publisher"] == "border-post"
+    assert {c["status"] for c in answer["report"]["claims"]} == {"draft"}
+    assert {"entity": "al-tanf", "text": "al-Tanaf"}.items() <= next(
+        m for m in answer["mentions"] if m["text"] == "al-Tanaf"
+    ).items()
+    in_file = yaml.safe_load(answer["yaml"])["claims"]
+    assert [c["proposal"] for c in in_file] == [c["proposal"] for c in answer["report"]["claims"]]
+
+
+def test_post_drafts_takes_json_fields(client: Any) -> None:
+    body = {"text": "Hezbollah moved to Aleppo on Tuesday.", "source": "AMN", "date": "2017-05-11"}
+    answer = client.post("/api/drafts", json=body).json()
+    claim = answer["report"]["claims"][0]
+    assert answer["report"]["publisher"] == "amn" and claim["valid_time"]["from"] == "2017-05-09"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        (b"", "text/plain", 422, "empty"),
+        (
+            b'{"text": "Hezbollah moved to Aleppo.", "colour": "red"}',
+            "application/json",
+            422,
+            "unknown field(s) colour",
+        ),
+        (b'{"text": "Hezbollah moved to Aleppo.", "date": "May"}', "application/json", 422, "is not a date"),
+        (b'{"text": 5}', "application/json", 422, "the report's text in 'text'"),
+        (b"language: ar\n---\nHezbollah moved to Aleppo.", "text/plain", 422, "declared as language 'ar'"),
+        (b"<report/>", "application/xml", 415, "unsupported Content-Type"),
+        (b"a" * 1_000_001, "text/plain", 413, "limit"),
+    ],
+)
+def test_post_drafts_refuses_bad_input_clearly(
+    client: Any, body: bytes, content_type: str, status: int, message: str
+) -> None:
+    response = client.post("/api/drafts", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]["message"]

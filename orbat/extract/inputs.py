@@ -180,6 +180,8 @@ def decode(data: bytes, name: str) -> str:
         raise DraftInputError(f"{name}: empty: there is no text to draft from")
     if len(data) > MAX_BYTES:
         raise DraftInputError(f"{name}: {len(data):,} bytes, more than the limit of {MAX_BYTES:,} bytes for one report")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DraftInputError(f"{name}: UTF-16 text (a byte-order mark at the start); save the report as UTF-8")
     nul = data.find(b"\x00", 0, 8192)
     if nul >= 0:
         raise DraftInputError(f"{name}: binary data (a NUL byte at offset {nul}), not text")
