@@ -367,6 +367,8 @@ def draft(
         sys.stdout.write(result.yaml)
     else:
         output.write_text(result.yaml, encoding="utf-8")
+    for note in result.draft.notes:
+        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     counts = f"{len(result.draft.claims)} claim(s), {len(result.draft.entities)} new entit(ies)"
     err.print(f"drafted {counts}" + (f" -> {output}" if output else ""), highlight=False)
 

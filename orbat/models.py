@@ -395,3 +395,4 @@ class DraftAnswer(BaseModel):
     yaml: str
     sentences: list[tuple[int, int]]
     mentions: list[DraftMention]
+    notes: list[str] = Field(default_factory=list)  # why a draft is empty (a text in another language)

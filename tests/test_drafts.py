@@ -69,6 +69,17 @@ BAD = [
     (b"date: 2017-02-30\n---\nHezbollah moved to Aleppo.", "is not a date"),
     (b"colour: red\n---\nHezbollah moved to Aleppo.", "unknown header field 'colour'"),
     (b"source: X\n---\n", "no text after '---'"),
+    (b"\xff\xfeH\x00e\x00", "UTF-16 text"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD, ids=[m for _, m in BAD])
+def test_bad_input_is_one_clear_error(names: NameIndex, data: bytes, message: str) -> None:
+    with pytest.raises(DraftInputError, match=message):
+        draft_report(data, names, name="report.txt")
+
+
+OTHER_LANGUAGES = [
     ("تحرك حزب الله إلى حلب".encode(), "non-Latin script"),
     (b"language: fr\n---\nLe Hezbollah a pris Alep.", "declared as language 'fr'"),
     (
@@ -79,10 +90,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("data", "message"), BAD, ids=[m for _, m in BAD])
-def test_bad_input_is_one_clear_error(names: NameIndex, data: bytes, message: str) -> None:
-    with pytest.raises(DraftInputError, match=message):
-        draft_report(data, names, name="report.txt")
+@pytest.mark.parametrize(("data", "message"), OTHER_LANGUAGES, ids=[m for _, m in OTHER_LANGUAGES])
+def test_another_language_gives_an_empty_draft_that_says_why(names: NameIndex, data: bytes, message: str) -> None:
+    result = draft_report(data, names, ReportMeta(source="AMN"), name="report.txt")
+    assert result.report["claims"] == [] and result.draft.mentions == []
+    assert message in result.draft.notes[0] and "no claims are proposed" in result.draft.notes[0]
+    assert result.yaml.startswith(f"# NOTE: {result.draft.notes[0]}")
 
 
 # ---------------------------------------------------------------- names
@@ -354,6 +367,12 @@ def test_post_drafts_answers_the_draft_for_text_with_a_header(client: Any) -> No
     assert [c["proposal"] for c in in_file] == [c["proposal"] for c in answer["report"]["claims"]]
 
 
+def test_post_drafts_of_another_language_is_an_empty_draft_with_a_note(client: Any) -> None:
+    body = b"language: ar\n---\nHezbollah moved to Aleppo."
+    answer = client.post("/api/drafts", content=body, headers={"Content-Type": "text/plain"}).json()
+    assert answer["report"]["claims"] == [] and "declared as language 'ar'" in answer["notes"][0]
+
+
 def test_post_drafts_takes_json_fields(client: Any) -> None:
     body = {"text": "Hezbollah moved to Aleppo on Tuesday.", "source": "AMN", "date": "2017-05-11"}
     answer = client.post("/api/drafts", json=body).json()
@@ -373,7 +392,7 @@ def test_post_drafts_takes_json_fields(client: Any) -> None:
         ),
         (b'{"text": "Hezbollah moved to Aleppo.", "date": "May"}', "application/json", 422, "is not a date"),
         (b'{"text": 5}', "application/json", 422, "the report's text in 'text'"),
-        (b"language: ar\n---\nHezbollah moved to Aleppo.", "text/plain", 422, "declared as language 'ar'"),
+        (b'{"text": "Hezbollah moved to Aleppo.", "source": "A\\u0000B"}', "application/json", 422, "one line"),
         (b"<report/>", "application/xml", 415, "unsupported Content-Type"),
         (b"a" * 1_000_001, "text/plain", 413, "limit"),
     ],

@@ -5,8 +5,8 @@ A read: the draft is made from the knowledge base's names on the service's runne
 (``text/plain`` or ``text/html``, optionally opened by a ``key: value`` header closed by ``---``)
 or JSON ``{"text": ..., "source", "url", "date", "author", "language", "title"}``; it is sized by
 the body limit of every request that is not a write (``ORBAT_MAX_QUERY_BYTES``, api.body_limit).
-Input that cannot be drafted (empty, binary, not UTF-8, a bad date, another language) is a 422
-saying why; a body of another type is a 415.
+Input that cannot be read (empty, binary, not UTF-8, a bad date) is a 422 saying why; a text in
+another language is an empty draft whose ``notes`` say why; a body of another type is a 415.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from orbat.names import NameIndex
 
 router = APIRouter(tags=["drafts"])
 
+# some text that is not binary: no NUL or other control characters but tab and line ends
+_TEXT = "^[^\\x00-\\x08\\x0b\\x0e-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x08\\x0b\\x0e-\\x1f]*$"
+_LINE = "^[^\\x00-\\x1f]*$"  # one line of text
 TEXT_TYPES = ("text/plain", "text/html", "text/markdown")
 FIELDS = ("text", "source", "url", "date", "author", "language", "title")
 _OPENAPI = {
@@ -34,13 +37,17 @@ _OPENAPI = {
         "description": "The report's text, with an optional header (source: ..., date: ..., then a line ---); "
         "or JSON with the text and the same fields.",
         "content": {
-            **{media: {"schema": {"type": "string"}} for media in TEXT_TYPES},
+            **{media: {"schema": {"type": "string", "pattern": _TEXT}} for media in TEXT_TYPES},
             "application/json": {
                 "schema": {
                     "type": "object",
                     "required": ["text"],
                     "additionalProperties": False,
-                    "properties": {name: {"type": "string"} for name in FIELDS},
+                    "properties": {
+                        **{name: {"type": "string", "pattern": _LINE} for name in FIELDS},
+                        "text": {"type": "string", "pattern": _TEXT},
+                        "date": {"type": "string", "format": "date"},
+                    },
                 }
             },
         },
@@ -61,6 +68,8 @@ def _from_json(body: bytes) -> tuple[str, ReportMeta]:
     for key, value in data.items():
         if value is not None and not isinstance(value, str):
             raise ApiError(422, f"field {key!r} must be a string")
+        if key != "text" and isinstance(value, str) and any(ord(c) < 32 for c in value):
+            raise ApiError(422, f"field {key!r} must be one line of text, without control characters")
     date = parse_date(data["date"], "date") if data.get("date") else None
     meta = ReportMeta(
         data.get("source"), data.get("url"), date, data.get("author"), data.get("language"), data.get("title")
@@ -92,7 +101,9 @@ def make_draft(names: NameIndex, body: bytes, media: str) -> DraftAnswer:
         for m in result.draft.mentions
     ]
     report = json.loads(json.dumps(result.report, default=str))
-    return DraftAnswer(report=report, yaml=result.yaml, sentences=result.draft.sentences, mentions=mentions)
+    return DraftAnswer(
+        report=report, yaml=result.yaml, sentences=result.draft.sentences, mentions=mentions, notes=result.draft.notes
+    )
 
 
 @router.post(

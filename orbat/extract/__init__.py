@@ -52,6 +52,12 @@ def draft_report(
     from orbat.extract.output import report, to_yaml
 
     source = read_report(data, name, given)
-    draft = (extractor or rule_extractor(names)).draft(source.text, source.meta)
+    if source.not_english:
+        from orbat.extract.extractor import RuleExtractor
+        from orbat.extract.gazetteer import gazetteer
+
+        draft = RuleExtractor(gazetteer(names)).empty(source.text, source.meta, source.not_english)
+    else:
+        draft = (extractor or rule_extractor(names)).draft(source.text, source.meta)
     text = to_yaml(draft, source.meta)
     return DraftResult(draft, source.meta, report(draft, source.meta), text)

@@ -137,6 +137,20 @@ class RuleExtractor:
         kept = [e for e in entities.values() if e.id in used or e.geo or e.id in (publisher, author)]
         return Draft(text, meta.date, [(s.start, s.end) for s in spans], mentions, kept, claims, publisher, author)
 
+    def empty(self, text: str, meta: ReportMeta, why: str) -> Draft:
+        """The draft of a text the rules do not read: its source and author, no claims, the reason."""
+        entities: list[NewEntity] = []
+
+        def propose(found: Found | NewEntity) -> str:
+            assert isinstance(found, NewEntity)
+            found.id = entity_id(found.label, set(self.gazetteer.kinds))
+            entities.append(found)
+            return found.id
+
+        publisher = self._party(meta.source, "NewsOutlet", "the report's source (header or option)", propose)
+        author = self._party(meta.author, "Person", "the report's author (header or option)", propose) or publisher
+        return Draft(text, meta.date, [], [], entities, [], publisher, author, notes=[why])
+
     # ------------------------------------------------------------------ names
     def _mentions(self, text: str, propose: Callable[[Found | NewEntity], str]) -> list[Mention]:
         known = self.gazetteer.known(text)

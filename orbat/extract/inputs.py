@@ -5,9 +5,10 @@ author, language, title) closed by a line ``---``; HTML pasted from a page is re
 (the standard library's html.parser: script and style dropped, block elements as line breaks).
 Fields given apart (CLI options, JSON fields) win over the header's.
 
-Bad input is refused with one line saying what is wrong: empty, binary, not UTF-8, larger than
-``MAX_BYTES``, a date that is not a date, a language other than English (the rules read English
-only: no claims are guessed from a text they cannot read).
+Bad input is refused with one line saying what is wrong: empty, binary, not UTF-8 (UTF-16 named as
+such), larger than ``MAX_BYTES``, a date that is not a date, an unknown header field. A text in
+another language is read but not drafted: the rules read English only, so the draft is empty and
+says why (no claims are guessed from a text they cannot read).
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class ReportMeta:
 class ReportInput:
     text: str  # the body: what quotes are taken from
     meta: ReportMeta
+    not_english: str | None = None  # why the text is not read (another language): an empty draft
 
 
 def parse_date(value: str, where: str = "date") -> dt.date:
@@ -258,9 +260,10 @@ def read_report(data: bytes | str, name: str = "report", given: ReportMeta | Non
     if given is not None:
         meta = meta.merged(given)
     problem = language_problem(body, meta.language)
+    note = None
     if problem:
-        raise DraftInputError(
-            f"{name}: {problem}: drafts are read by English rules only, so no claims are proposed; "
+        note = (
+            f"{problem}: drafts are read by English rules only, so no claims are proposed; "
             "annotate it by hand (docs/annotating.md) or draft an English translation"
         )
-    return ReportInput(body, meta)
+    return ReportInput(body, meta, note)

@@ -110,7 +110,9 @@ _Dumper.add_representer(str, _text)
 
 
 def mentions_comment(draft: Draft) -> str:
+    notes = [f"# NOTE: {note}" for note in draft.notes]
     lines = [
+        *notes,
         "# A draft made by `orbat draft`: every claim and new entity is a proposal (status: draft).",
         "# Review it, edit it, then `orbat accept` it. Names found in the text (offset: text -> entity, how):",
     ]
