@@ -89,8 +89,41 @@ def report(draft: Draft, meta: ReportMeta) -> dict[str, Any]:
         result["date_basis"] = "No date was given: fill in the report's date before accepting it."
     result["text"] = draft.text
     result["entities"] = entities
+    learned = aliases_learned(draft)
+    if learned:
+        result["aliases_learned"] = learned
     result["claims"] = claims
     return result
+
+
+def aliases_learned(draft: Draft) -> list[dict[str, Any]]:
+    """Known entities found under a spelling the knowledge base lacks ("Hizbollah", "Tadmor"): each
+    new spelling proposed as an alias (``aliases_learned``, docs/annotating.md); an ambiguous match
+    proposes nothing (the analyst chooses first)."""
+    by_entity: dict[str, dict[str, Any]] = {}
+    for m in draft.mentions:
+        if m.new or not m.entity or not m.how.startswith(("skeleton", "fuzzy")) or "ambiguous" in m.how:
+            continue
+        entry = by_entity.setdefault(m.entity, {"aliases": [], "score": m.score, "how": []})
+        if m.text not in entry["aliases"]:
+            entry["aliases"].append(m.text)
+            entry["how"].append(f"{m.text!r} ({m.how})")
+        entry["score"] = min(entry["score"], m.score)
+    found = []
+    for number, (entity, entry) in enumerate(sorted(by_entity.items()), start=1):
+        found.append(
+            {
+                "entity": entity,
+                "aliases": entry["aliases"],
+                "status": "draft",
+                "proposal": {
+                    "id": f"a{number}",
+                    "confidence": round(entry["score"], 2),
+                    "reason": "a known entity under a new spelling: " + ", ".join(entry["how"]),
+                },
+            }
+        )
+    return found
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
