@@ -72,7 +72,7 @@ class RuleExtractor:
         self.progress = progress
 
     def draft(self, text: str, meta: ReportMeta) -> Draft:
-        taken = set(self.gazetteer.kinds)
+        taken = {m.id for m in self.gazetteer.names.entries()}  # every id the knowledge base uses
         entities: dict[str, NewEntity] = {}
         by_label: dict[str, str] = {}
 
@@ -143,7 +143,7 @@ class RuleExtractor:
 
         def propose(found: Found | NewEntity) -> str:
             assert isinstance(found, NewEntity)
-            found.id = entity_id(found.label, set(self.gazetteer.kinds))
+            found.id = entity_id(found.label, {m.id for m in self.gazetteer.names.entries()})
             entities.append(found)
             return found.id
 
