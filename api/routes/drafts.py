@@ -1,7 +1,8 @@
 """/api/drafts: a draft report from raw text (orbat.extract), for an analyst to review and accept.
 
-A read: the draft is made from the knowledge base's names on the service's runner like every read
-(``blocking``, under the query timeout) and nothing is written. The body is the report's text
+A read: the draft is made from the knowledge base's names on the service's runner like every read,
+and nothing is written; its time limit is the query timeout but at least ``MIN_TIME_S`` (the first
+draft in a worker process reads the GeoNames places, a few seconds). The body is the report's text
 (``text/plain`` or ``text/html``, optionally opened by a ``key: value`` header closed by ``---``)
 or JSON ``{"text": ..., "source", "url", "date", "author", "language", "title"}``; it is sized by
 the body limit of every request that is not a write (``ORBAT_MAX_QUERY_BYTES``, api.body_limit).
@@ -17,8 +18,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.errors import ApiError
-from api.execution import NAMES
-from api.routes.common import blocking, error_responses
+from api.execution import NAMES, Deadline, Job
+from api.routes.common import error_responses
+from api.state import get_state
 from orbat.extract import DraftInputError, ReportMeta, draft_report
 from orbat.extract.inputs import parse_date
 from orbat.models import DraftAnswer, DraftMention
@@ -29,6 +31,8 @@ router = APIRouter(tags=["drafts"])
 # some text that is not binary: no NUL or other control characters but tab and line ends
 _TEXT = "^[^\\x00-\\x08\\x0b\\x0e-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x08\\x0b\\x0e-\\x1f]*$"
 _LINE = "^[^\\x00-\\x1f]*$"  # one line of text
+# the first draft in a worker process reads GeoNames (3-6 s); a draft of the largest body ~30 s
+MIN_TIME_S = 60.0
 TEXT_TYPES = ("text/plain", "text/html", "text/markdown")
 FIELDS = ("text", "source", "url", "date", "author", "language", "title")
 _OPENAPI = {
@@ -126,4 +130,6 @@ async def post_draft(request: Request) -> Any:
             {"supported": [*TEXT_TYPES, "application/json"]},
         )
     body = await request.body()
-    return await blocking(request, make_draft, NAMES, body, media)
+    state = get_state(request)
+    deadline = Deadline.start(max(state.settings.query_timeout_s, MIN_TIME_S))
+    return await state.read(Job.of(make_draft, NAMES, body, media), deadline)

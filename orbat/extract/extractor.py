@@ -21,7 +21,7 @@ from orbat.extract.model import Draft, Mention, NewEntity
 from orbat.extract.patterns import Found, entity_id, groups, people, units
 from orbat.extract.places import lookup
 from orbat.extract.rules import Rules, load_rules
-from orbat.extract.segment import sentences
+from orbat.extract.segment import SpanIndex, sentences, starting_within
 from orbat.names import normalise
 
 _NOT_PLACES = frozenset(
@@ -127,8 +127,9 @@ class RuleExtractor:
         author = self._party(meta.author, "Person", "the report's author (header or option)", propose) or publisher
         finder = ClaimFinder(text, self.rules, meta.date, publisher, propose, self._resolve)
         claims = []
+        starts = [m.start for m in mentions]
         for number, sentence in enumerate(spans, start=1):
-            inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+            inside = mentions[starting_within(starts, sentence.start, sentence.end)]
             if len(inside) >= 1:
                 claims.extend(finder.claims(sentence, inside))
             if self.progress and (number % 20 == 0 or number == len(spans)):
@@ -156,10 +157,13 @@ class RuleExtractor:
         known = self.gazetteer.known(text)
         found = [*units(text, self.rules), *people(text, self.rules), *groups(text, self.rules)]
         chosen: list[Mention] = []
+        replaced: set[int] = set()  # known mentions a longer pattern stands for (by start)
+        known_starts = [k.start for k in known]  # sorted, and the known names do not overlap
         for f in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
-            if any(c.start < f.end and f.start < c.end for c in chosen):
+            if chosen and chosen[-1].end > f.start:
                 continue
-            inside = [k for k in known if k.start < f.end and f.start < k.end]
+            first = max(0, starting_within(known_starts, 0, f.start).stop - 1)
+            inside = [k for k in known[first : starting_within(known_starts, 0, f.end).stop] if f.start < k.end]
             if any(
                 not (f.start <= k.start and k.end <= f.end) or (k.end - k.start) >= (f.end - f.start) - 4
                 for k in inside
@@ -177,18 +181,19 @@ class RuleExtractor:
                 chosen.append(close)  # "Hezbolla fighters": a known group under another spelling
                 continue
             entity = propose(f)
-            known = [k for k in known if k not in inside]
+            replaced.update(k.start for k in inside)
             chosen.append(Mention(f.start, f.end, f.text, entity, (f.kind,), "pattern", f.confidence, new=True))
-        mentions = sorted([*known, *chosen], key=lambda m: m.start)
+        mentions = sorted([*(k for k in known if k.start not in replaced), *chosen], key=lambda m: m.start)
         mentions += self.gazetteer.close(text, mentions, self.rules.not_names)
         mentions += self._places(text, sorted(mentions, key=lambda m: m.start), propose)
         return sorted(mentions, key=lambda m: (m.start, m.end))
 
     def _places(self, text: str, mentions: list[Mention], propose: Callable[[Found | NewEntity], str]) -> list[Mention]:
         found = []
+        taken = SpanIndex((m.start, m.end) for m in mentions)
         for match in _CAPITALISED.finditer(text):
             start, end = match.span()
-            if any(m.start < end and start < m.end for m in mentions):
+            if taken.overlaps(start, end):
                 continue
             surface = match.group()
             if normalise(surface) in _NOT_PLACES or len(surface) < 3:

@@ -207,13 +207,15 @@ class Gazetteer:
     def close(self, text: str, taken: list[Mention], skip: frozenset[str] = frozenset()) -> list[Mention]:
         """Capitalised names outside ``taken`` that are a known name under another spelling; names
         in ``skip`` (nationality words, generic nouns) are not tried."""
+        from orbat.extract.segment import SpanIndex
+
         found: list[Mention] = []
-        busy = [(m.start, m.end) for m in taken]
+        busy = SpanIndex((m.start, m.end) for m in taken)
         for match in _CAPITALISED.finditer(text):
             start, end = match.span()
             if match.group().startswith(("The ", "A ", "An ")):
                 start += match.group().index(" ") + 1
-            if any(s < end and start < e for s, e in busy) or text[start:end] in skip:
+            if busy.overlaps(start, end) or text[start:end] in skip:
                 continue
             before = (
                 None if _ARTICLE_BEFORE.match(text, start) else _ARTICLE_BEFORE.search(text, max(0, start - 5), start)

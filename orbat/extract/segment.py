@@ -10,7 +10,9 @@ which mostly joins the items of a list).
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _ABBREVIATIONS = re.compile(
@@ -66,3 +68,26 @@ def clauses(text: str, sentence: Span) -> list[Span]:
     if span:
         found.append(span)
     return found
+
+
+class SpanIndex:
+    """Whether a span overlaps any of many, in logarithmic time (a long report has thousands of
+    names: comparing each with all would be quadratic)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._max_end: list[int] = []
+        highest = -1
+        for _, end in ordered:
+            highest = max(highest, end)
+            self._max_end.append(highest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # the spans that start before ``end``
+        return i > 0 and self._max_end[i - 1] > start
+
+
+def starting_within(starts: list[int], start: int, end: int) -> slice:
+    """The slice of a sorted list of start offsets that lie in [start, end)."""
+    return slice(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))
