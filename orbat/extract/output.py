@@ -9,7 +9,6 @@ in a comment at the top, for review; the YAML itself is what ``orbat accept`` re
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import yaml
@@ -86,7 +85,7 @@ def report(draft: Draft, meta: ReportMeta) -> dict[str, Any]:
     result["author"] = draft.author or result["publisher"]
     result["date"] = draft.date if draft.date else None
     if draft.date is None:
-        result["date_basis"] = "No date was given: fill in the report's date before accepting it."
+        result["date_basis"] = "No date was given: fill in the report's date (and this basis) before adding it."
     result["text"] = draft.text
     result["entities"] = entities
     learned = aliases_learned(draft)
@@ -157,8 +156,6 @@ def mentions_comment(draft: Draft) -> str:
 
 def to_yaml(draft: Draft, meta: ReportMeta) -> str:
     """The draft as the text of a report file: a comment listing the mentions, then the report."""
-    data = report(draft, meta)
-    if data["date"] is None:
-        data["date"] = dt.date(1970, 1, 1)  # the loader needs a date; date_basis says to fix it
+    data = report(draft, meta)  # without a date, `date: null`: the loader refuses it until it is filled in
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
     return mentions_comment(draft) + body
