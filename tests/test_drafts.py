@@ -413,3 +413,10 @@ def test_post_drafts_refuses_bad_input_clearly(
     response = client.post("/api/drafts", content=body, headers={"Content-Type": content_type})
     assert response.status_code == status, response.text
     assert message in response.json()["error"]["message"]
+
+
+def test_a_draft_without_a_date_says_so_rather_than_inventing_one(names: NameIndex) -> None:
+    result = draft_report("Hezbollah moved to Aleppo on Tuesday.", names)
+    report = yaml.safe_load(result.yaml)
+    assert report["date"] is None and "No date was given" in report["date_basis"]
+    assert report["claims"][0]["valid_time"] == {"text": "on Tuesday"}
