@@ -304,7 +304,8 @@ def claim_entry(
     hedge = optional_text(entry, "hedge")
     if hedge is not None and (passage is None or hedge not in passage.text):
         raise AnnotationError(where, f"hedge cue {hedge!r} is not in the passage text")
-    valid_time = load_valid_time(entry["valid_time"], where) if "valid_time" in entry else None
+    report_date = document.date if document else None
+    valid_time = load_valid_time(entry["valid_time"], where, report_date) if "valid_time" in entry else None
     originator = _ref(entities, entry["originator"], "originator", where) if "originator" in entry else None
     count = None if entry.get("count") is None else integer(entry["count"], where, "count")
     equipment = entry.get("equipment")

@@ -141,6 +141,7 @@ def _valid_time(detail: QueryRow) -> ValidTime | None:
         start_precision=_PRECISIONS.get(str(detail.get("validFromPrecision"))),
         end=detail.get("validTo"),
         end_precision=_PRECISIONS.get(str(detail.get("validToPrecision"))),
+        resolved=bool(detail.get("validTimeResolved")),
     )
 
 

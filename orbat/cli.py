@@ -1,4 +1,4 @@
-"""The ``orbat`` command line: init, build, add, remove, reports, validate, query, near, entity,
+"""The ``orbat`` command line: init, build, add, remove, draft, reports, validate, query, near, entity,
 members, hierarchy, claims, export, stats, serve.
 
 Every command calls the same functions as the HTTP API (orbat.answers, orbat.queries,
@@ -32,6 +32,7 @@ from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.checks import run_checks
 from orbat.export import FORMATS, export_format, write
+from orbat.extract.inputs import DraftInputError, ReportMeta, parse_date
 from orbat.models import Answer, QueryResult
 from orbat.names import NameIndex
 from orbat.namespaces import graph_iri
@@ -87,6 +88,7 @@ KNOWN_ERRORS = (
     WorkspaceError,
     reports.ReportNotFound,
     changes.ReportConflict,
+    DraftInputError,
     OSError,
 )
 F = TypeVar("F", bound=Callable[..., Any])
@@ -356,6 +358,45 @@ def remove(
     triple_store = _writing_store(workspace, store, sparql_url)
     outcome = changes.remove(triple_store, workspace, report_id)
     out.print(f"[green]removed[/green] report {outcome.id} ({outcome.file})")
+
+
+@app.command()
+@readable_errors
+def draft(
+    ctx: typer.Context,
+    report: Annotated[Path, typer.Argument(help="The report's text (plain text or HTML; '-' reads standard input).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the draft here [default: stdout].")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="The outlet (publisher), as printed.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the report was read.")] = None,
+    date: Annotated[str | None, typer.Option(help="The report's date, YYYY-MM-DD.")] = None,
+    author: Annotated[str | None, typer.Option(help="The report's author.")] = None,
+    language: Annotated[str | None, typer.Option(help="The report's language (drafts read English).")] = None,
+    title: Annotated[str | None, typer.Option(help="The report's title.")] = None,
+    store: StoreOption = None,
+    sparql_url: SparqlOption = None,
+) -> None:
+    """Draft a report from raw text: known names, new places, units and people, claims, all proposals
+    (status: draft) to review and accept (docs/drafting.md). Header fields of the file (source: ...
+    then a line ---) are read too; options win."""
+    from orbat.extract import draft_report, rule_extractor
+
+    data = sys.stdin.buffer.read() if str(report) == "-" else report.read_bytes()
+    given = ReportMeta(source, url, parse_date(date, "--date") if date else None, author, language, title)
+    names = NameIndex(_reading_store(_workspace(ctx), store, sparql_url))
+    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("drafting", total=None)
+        extractor = rule_extractor(names, lambda done, total: bar.update(task, description=f"sentence {done}/{total}"))
+        result = draft_report(data, names, given, name=str(report), extractor=extractor)
+    if output is None:
+        sys.stdout.write(result.yaml)
+    else:
+        output.write_text(result.yaml, encoding="utf-8")
+    for note in result.draft.notes:
+        err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    counts = f"{len(result.draft.claims)} claim(s), {len(result.draft.entities)} new entit(ies)"
+    err.print(f"drafted {counts}" + (f" -> {output}" if output else ""), highlight=False)
 
 
 @app.command("reports")

@@ -63,6 +63,9 @@ class ValidTime(BaseModel):
     start_precision: str | None = Field(description="How precisely the text knows the start: day, month or year.")
     end: str | None = Field(description="Last day it holds, YYYY-MM-DD.")
     end_precision: str | None = Field(description="How precisely the text knows the end: day, month or year.")
+    resolved: bool = Field(
+        default=False, description="The bounds were resolved from the text against the report date, not annotated."
+    )
 
 
 class Claim(BaseModel):
@@ -542,3 +545,27 @@ class MergeRequest(BaseModel):
     merge: str = Field(min_length=1, max_length=200, description="The entity that is the same (its id).")
     by: str = Field("update-token", min_length=1, max_length=200, description="Who decides.")
     reason: str | None = Field(None, max_length=2000, description="Why: the evidence that they are one.")
+
+
+class DraftMention(BaseModel):
+    """A name found in a report's text: offsets, the entity it resolves to, how, the candidates."""
+
+    start: int
+    end: int
+    text: str
+    entity: str | None
+    how: str
+    score: float
+    candidates: list[str] = Field(default_factory=list)
+    new: bool = False
+
+
+class DraftAnswer(BaseModel):
+    """A draft report (POST /api/drafts, ``orbat draft``): the report file's mapping, its YAML text,
+    the sentences' offsets and the mentions found; every claim and new entity is a proposal."""
+
+    report: dict[str, object]
+    yaml: str
+    sentences: list[tuple[int, int]]
+    mentions: list[DraftMention]
+    notes: list[str] = Field(default_factory=list)  # why a draft is empty (a text in another language)

@@ -24,7 +24,8 @@ _PUNCTUATION = re.compile(r"[\s\-‐‑–—_'’‘`.,;:!?\"“”()\[\]/#@]+"
 
 def normalise(name: str) -> str:
     """A search key: ASCII, lower case, no punctuation, no leading Arabic or English article."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    # punctuation first: a dash outside ASCII ("Iraq–Syria") separates words as "-" does
+    text = unicodedata.normalize("NFKD", _PUNCTUATION.sub(" ", name)).encode("ascii", "ignore").decode().lower()
     words = [w for w in _PUNCTUATION.split(text) if w]
     while len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
@@ -72,6 +73,10 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self._entities)
+
+    def entries(self) -> list[Match]:
+        """Every entity with its label and aliases, by id."""
+        return sorted(self._entities.values(), key=lambda m: m.id)
 
     def get(self, entity_id: str) -> Match | None:
         return self._entities.get(str(ID) + entity_id) or self._entities.get(entity_id)

@@ -153,6 +153,8 @@ def _time_triples(graph: Graph, node: URIRef, claim: Claim) -> None:
     vt = claim.valid_time
     if vt and vt.text:
         graph.add((node, ORB.validTimeText, Literal(vt.text)))
+    if vt and vt.resolved:
+        graph.add((node, ORB.validTimeResolved, Literal(True)))
     if vt and (vt.start_bound or vt.end_bound):
         interval = URIRef(f"{node}/valid-time")
         graph.add((node, ORB.validDuring, interval))

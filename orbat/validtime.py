@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from orbat import timex
 from orbat.yamlfile import AnnotationError, Mapping, check_keys, mapping, optional_text
 
 PRECISIONS = ("day", "month", "year")
@@ -39,6 +40,7 @@ class ValidTime:
     text: str | None = None
     start_bound: Bound | None = None
     end_bound: Bound | None = None
+    resolved: bool = False  # the bounds were resolved from the text against the report date
 
     @property
     def start(self) -> dt.date | None:
@@ -71,15 +73,25 @@ def _bound(value: Any, end: bool, where: str, key: str) -> Bound | None:
     return Bound(dt.date(year, month, last if end else 1), "month")
 
 
-def load_valid_time(value: Any, where: str) -> ValidTime:
-    """``valid_time: {text, from, to}`` of a claim, checked: from no later than to."""
+def load_valid_time(value: Any, where: str, report_date: dt.date | None = None) -> ValidTime:
+    """``valid_time: {text, from, to}`` of a claim, checked: from no later than to. A text without
+    bounds that names a time relative to the report ("yesterday", "on Tuesday", "last month") is
+    resolved against ``report_date`` (orbat.timex), at the precision it gives, and marked resolved."""
     vt: Mapping = mapping(value, where, "valid_time {text, from, to}")
     check_keys(vt, [], ["text", "from", "to"])
+    text = optional_text(vt, "text")
     start = _bound(vt.get("from"), False, vt.where, "from")
     end = _bound(vt.get("to"), True, vt.where, "to")
+    resolved = False
+    if text and start is None and end is None:
+        found = timex.valid_time(text, report_date)
+        if found and "from" in found:
+            start = _bound(found["from"], False, vt.where, "from")
+            end = _bound(found.get("to"), True, vt.where, "to")
+            resolved = True
     if start and end and start.day > end.day:
         raise AnnotationError(vt.where, f"valid_time from {start.day} is after to {end.day}")
-    return ValidTime(optional_text(vt, "text"), start, end)
+    return ValidTime(text, start, end, resolved)
 
 
 def held_bounds(valid_time: ValidTime | None, report_date: dt.date | None) -> tuple[dt.date | None, dt.date | None]:

@@ -77,7 +77,8 @@ def test_drafts_loaded_as_drafts_stay_out_of_queries_unless_asked(first: tuple[E
     near = answers.near(store, names, "Tanf outpost", 30)
     hedged = [c for r in near.results for c in r.claims if c.hedged]
     assert not hedged  # the draft's hedged claim near the outpost
-    assert [c for r in answers.near(store, names, "Tanf outpost", 30, include_drafts=True).results for c in r.claims if c.hedged]
+    with_drafts = answers.near(store, names, "Tanf outpost", 30, include_drafts=True)
+    assert [c for r in with_drafts.results for c in r.claims if c.hedged]
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,7 @@ def test_an_entity_page_lists_the_claims_it_qualifies_as_equipment(api_client: T
         "start_precision": "day",
         "end": "2017-05-20",
         "end_precision": "day",
+        "resolved": False,
     }
 
 
@@ -150,3 +151,23 @@ def test_the_cli_shows_qualifiers_and_cuts_long_quotes_unless_full(kb_env: dict[
     assert "long cell(s) cut" in long_quote.stderr and "cut" not in whole.stderr
     contradictions = runner.invoke(cli, ["contradictions", "-f", "csv"], env=kb_env)
     assert contradictions.exit_code == 0 and "Two Russian Su-30s flew cover" in contradictions.stdout
+
+
+def test_relative_times_are_resolved_against_the_report_date(api_client: TestClient) -> None:
+    """The seed's AMN item: "Over the course of ten days" -> the ten days up to 21 May 2017; S.E.'s
+    c28: "since it was decided last year" -> from 2016 on. Annotated bounds are not resolved."""
+    moved = get(api_client, "/api/claims", subject="hezbollah", relation="movedTo", limit=500)["claims"]
+    (amn,) = [c for c in moved if c["source"] and c["valid_time"] and c["valid_time"]["text"].startswith("Over")]
+    assert amn["valid_time"] == {
+        "text": "Over the course of ten days",
+        "start": "2017-05-11",
+        "start_precision": "day",
+        "end": "2017-05-21",
+        "end_precision": "day",
+        "resolved": True,
+    }
+    jordan = get(api_client, "/api/claims", subject="norwegian-soldiers-jordan", relation="deployedTo", limit=500)
+    since = [c["valid_time"] for c in jordan["claims"] if c["valid_time"] and "last year" in c["valid_time"]["text"]]
+    assert since and all(t["start"] == "2016-01-01" and t["end"] is None and t["resolved"] for t in since)
+    cover = [c for c in get(api_client, "/api/entities/su-30")["claims"] if c["role"] == "equipment"]
+    assert cover[0]["valid_time"]["resolved"] is False  # "yesterday", annotated with its day

@@ -39,6 +39,7 @@ def test_the_wheel_contains_the_knowledge(wheel: Path) -> None:
         "orbat/data/queries/checks/missing-label-violation.rq",
         "orbat/data/kb/sources/000_d8014e27a7843867.txt",
         "orbat/data/kb/annotations/entities.yaml",
+        "orbat/extract/rules.yaml",
         "api/app.py",
         "api/static/vendor/milsymbol/milsymbol.js",
         "api/static/vendor/swagger-ui/swagger-ui-bundle.js",
