@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from orbat import namespaces, ontology
+from orbat import namespaces, ontology, paging
 from orbat.models import (
     Claim,
     ClaimsPage,
@@ -246,8 +246,7 @@ def claims(
     Unknown relations and statuses are 400 (closed vocabularies); unknown subjects, objects and
     source documents are 404 with close names, as everywhere else.
     """
-    if limit < 1 or offset < 0:
-        raise QueryError(f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})")
+    paging.check_window(limit, offset)
     args = {k: v for k, v in filters.items() if v not in (None, "")}
     if "status" in args:
         _check_vocabulary(str(args["status"]), sorted(ontology.statuses()), "status")
@@ -259,9 +258,19 @@ def claims(
             suggestions = _close(str(args["source"]), document_ids)
             raise QueryError(f"no source document {args['source']!r}", status=404, suggestions=suggestions)
     query_args = {_CLAIM_FILTERS.get(k, k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in args.items()}
-    table: Table = execute(store, get_query("claims"), query_args, names)
-    found = claims_of(table.rows, names)
-    return ClaimsPage(total=len(found), limit=limit, offset=offset, claims=found[offset : offset + limit])
+    page = paging.page_ids(store, internal_query("claims-page"), query_args, names, "claim", limit, offset)
+    found: list[Claim] = []
+    if page.ids:  # the page's claims, read by id (the filters were applied to the ids)
+        table: Table = execute(store, paging.restrict(get_query("claims"), "claim", page.ids), {}, names)
+        order = {claim_id: i for i, claim_id in enumerate(page.ids)}
+        found = sorted(claims_of(table.rows, names), key=lambda c: order.get(str(namespaces.CLAIM) + (c.id or ""), 0))
+    return ClaimsPage(
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        claims=found,
+        next=None if page.next_offset is None else f"offset={page.next_offset}&limit={limit}",
+    )
 
 
 def members(store: TripleStore, names: NameIndex, alliance: str) -> Members:

@@ -9,6 +9,9 @@ Each file opens with a comment block::
     # param: place entity — the place, by name, alias or id
     # param: radius_km decimal = 50 [0..150] — search radius in kilometres
 
+A line ending ``# if: NAME`` is kept only when the parameter NAME is given (``when_given``): an
+optional filter costs nothing when absent, and the planner sees a plain pattern when present.
+
 A parameter is written ``$name`` in the query body and projected as ``?name`` by the outermost
 SELECT (pyoxigraph's SEP-0007 substitution requires it; the answer echoes the bound value). Values
 reach the query only as RDF terms (pyoxigraph substitutions, or the escaped term for a remote
@@ -223,6 +226,21 @@ def bind(
     return bindings
 
 
+_CONDITION = re.compile(r"#\s*if:\s*([a-z_][a-z0-9_]*)\s*$")
+
+
+def when_given(sparql: str, given: set[str] | dict[str, Any]) -> str:
+    """The query without the lines marked ``# if: NAME`` whose parameter NAME is not ``given``."""
+    if "# if:" not in sparql:
+        return sparql
+    lines = []
+    for line in sparql.splitlines():
+        condition = _CONDITION.search(line)
+        if condition is None or condition.group(1) in given:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 @dataclass
 class Table:
     """A SELECT result as plain values: IRIs as strings, literals as Python values."""
@@ -275,10 +293,11 @@ def execute(
 ) -> Table:
     """Bind the arguments (relations of the workspace's ontology) and run; ``limit``/``offset`` page
     an ORDER BY query (integers, not text)."""
-    sparql = query.sparql
+    bindings = bind(query, args, names, workspace)
+    sparql = when_given(query.sparql, bindings)
     if limit is not None:
         sparql += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
-    return table(store.query(sparql, bind(query, args, names, workspace)))
+    return table(store.query(sparql, bindings))
 
 
 def run(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.execution import NAMES, STORE
-from api.routes.common import blocking, error_responses
+from api.routes.common import blocking, error_responses, next_page
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
@@ -25,6 +25,7 @@ def _name(description: str) -> Any:
 )
 async def list_claims(
     request: Request,
+    response: Response,
     subject: Annotated[str | None, _name("The subject: id, name or alias.")] = None,
     relation: Annotated[
         str | None,
@@ -54,4 +55,5 @@ async def list_claims(
         "hedged": hedged,
         "status": status,
     }
-    return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)
+    answer = await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset)
+    return next_page(request, response, answer)

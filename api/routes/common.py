@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from api.errors import ApiError
 from api.execution import Deadline, Job
@@ -73,3 +73,16 @@ def query_parameter(query: str, name: str) -> Parameter:
     if not found:
         raise LookupError(f"query {query} declares no parameter {name}")
     return found[0]
+
+
+def next_page(request: Request, response: Response, answer: T) -> T:
+    """A paged answer's ``next`` (a query string ``offset=N&limit=M`` from orbat.answers) as the URL of
+    the next page, also sent as ``Link: <url>; rel="next"`` (RFC 8288)."""
+    following = getattr(answer, "next", None)
+    if following:
+        params = dict(request.query_params)
+        params.update(part.split("=", 1) for part in following.split("&"))
+        url = str(request.url.include_query_params(**params))
+        answer.next = url  # type: ignore[attr-defined]
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return answer
