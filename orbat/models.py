@@ -381,3 +381,7 @@ class ReportChange(BaseModel):
     claims: int
     file: str = Field(description="The report's file in the workspace.")
     graphs: dict[str, int] = Field(description="Graphs written (IRI -> triples) or dropped (0).")
+    by: str | None = Field(
+        default=None,
+        description="The name of the token that made the change (recorded in the manifest); none from the CLI.",
+    )
