@@ -1,16 +1,11 @@
 """Paging in the store: a page of an answer is cut by the SPARQL engine (LIMIT/OFFSET), never by
 fetching the whole result and slicing it in Python.
 
-Two shapes of paged answers:
-
-- **by item** (claims): a query of ids alone (``queries/internal/claims-page.rq``) gives the page's
-  ids in a stable order, then the full query reads only those (``restrict``: a ``VALUES`` block);
-  the total is a ``COUNT`` of the same ids, counted up to ``COUNT_CAP`` (beyond, it is unknown and
-  the answer says so with ``total`` null and a ``next`` page);
-- **by row** (near, members, hierarchy, passages): the named query's own ORDER BY, with LIMIT one
-  more than the page (``page_rows``) to know whether there is a next page; a page never ends
-  inside a group of rows that belong together (an actor at a place, a member), unless one group is
-  longer than the page.
+A paged answer (claims): a query of ids alone (``queries/internal/claims-page.rq``) gives the
+page's ids in a stable order, one more than the page to know whether there is a next one; then the
+full query reads only those (``restrict``: a ``VALUES`` block); the total is a ``COUNT`` of the same
+ids, counted up to ``COUNT_CAP`` (beyond, it is unknown and the answer says so with ``total`` null
+and a ``next`` page).
 
 The filters' values are written into the query text (``inline``) instead of pyoxigraph's
 substitution, so that the planner sees them as constants and starts from the most selective one
@@ -23,14 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pyoxigraph import NamedNode
 
 from orbat.names import NameIndex
-from orbat.queries import NamedQuery, QueryError, Table, bind, table, when_given
+from orbat.queries import NamedQuery, QueryError, bind, table, when_given
 from orbat.store.base import TripleStore
 from orbat.store.remote import bind_parameters
 
@@ -100,36 +94,3 @@ def page_ids(
         counted = _count(store, inline(query, args, names, f"\nLIMIT {COUNT_CAP + 1}"))
         total = counted if counted <= COUNT_CAP else None
     return Ids(ids, total, offset + limit if more else None)
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A page of rows that keeps groups whole, and the offset of the next page (None: last page)."""
-
-    table: Table
-    next_offset: int | None
-    total: int | None  # rows in all, known on the last page
-
-
-def page_rows(
-    store: TripleStore,
-    query: NamedQuery,
-    args: dict[str, str],
-    names: NameIndex | None,
-    limit: int,
-    offset: int,
-    group: Callable[[dict[str, Any]], Hashable],
-) -> Rows:
-    """Rows ``offset``.. of the query in its own order, at most ``limit``, ending at a group's end."""
-    check_window(limit, offset)
-    found = table(store.query(inline(query, args, names, f"\nLIMIT {limit + 1} OFFSET {offset}")))
-    rows = found.rows
-    if len(rows) <= limit:
-        return Rows(found, None, offset + len(rows))
-    last = group(rows[limit])
-    kept = limit
-    while kept > 0 and group(rows[kept - 1]) == last:
-        kept -= 1
-    if kept == 0:  # one group longer than the page: cut it
-        kept = limit
-    return Rows(Table(found.columns, rows[:kept]), offset + kept, None)
