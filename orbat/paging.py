@@ -2,7 +2,7 @@
 fetching the whole result and slicing it in Python.
 
 A paged answer (claims): a query of ids alone (``queries/internal/claims-page.rq``) gives the
-page's ids in a stable order, one more than the page to know whether there is a next one; then the
+page's ids in claim order, one more than the page to know whether there is a next one; then the
 full query reads only those (``restrict``: a ``VALUES`` block); the total is a ``COUNT`` of the same
 ids, counted up to ``COUNT_CAP`` (beyond, it is unknown and the answer says so with ``total`` null
 and a ``next`` page).
