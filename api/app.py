@@ -10,9 +10,10 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import errors, rest, sparql
+from api.auth import require_reader
 from api.body_limit import BodyLimit
 from api.client_limit import ClientLimit
 from api.settings import Settings
@@ -53,6 +54,6 @@ def create_app(
     errors.install(app)
     app.add_middleware(BodyLimit, settings=settings)  # pure ASGI, before any handler reads a body
     app.add_middleware(ClientLimit, settings=settings)  # outermost: a client over its limit costs nothing
-    app.include_router(sparql.router)
+    app.include_router(sparql.router, dependencies=[Depends(require_reader)])
     app.include_router(rest.router(workspace))
     return app

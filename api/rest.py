@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from api.auth import require_reader
 from api.routes import (
     alliances,
     analysis,
@@ -50,8 +51,9 @@ def router(workspace: Workspace | None) -> APIRouter:
         export.router,
         health.router,
     ):
-        rest.include_router(
-            module_router, prefix="/api", dependencies=[Depends(check_query_string), Depends(check_numbers)]
-        )
+        checks = [Depends(check_query_string), Depends(check_numbers)]
+        if module_router is not health.router:  # a health check needs no token
+            checks.append(Depends(require_reader))
+        rest.include_router(module_router, prefix="/api", dependencies=checks)
     rest.include_router(page.router)
     return rest

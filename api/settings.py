@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from api.tokens import LEGACY_NAME, Token, TokenFileError, load
 from orbat.numbers import parse_float, parse_integer
 
 _TRUE = ("1", "true", "yes", "on")
@@ -62,6 +64,8 @@ class Settings:
     max_results: int = 10_000
     update_enabled: bool = False
     update_token: str | None = None
+    tokens: tuple[Token, ...] = ()  # named tokens with roles (api.tokens), from ORBAT_TOKENS_FILE
+    reads_need_token: bool = False  # reads (REST, SPARQL queries, Graph Store GET) need a token of role read
     allow_service: bool = False  # SPARQL SERVICE (federation) lets the server fetch URLs
     allow_remote_load: bool = False  # SPARQL LOAD <url> likewise
     query_workers: int = 8  # workers (processes, or threads) for reads; see api.execution and api.isolation
@@ -85,6 +89,12 @@ class Settings:
     max_client_requests: int = 16  # in flight per client on /sparql, /rdf-graphs, /api/export (api.client_limit)
 
     @property
+    def all_tokens(self) -> tuple[Token, ...]:
+        """The named tokens, and ORBAT_UPDATE_TOKEN as an admin token named "admin"."""
+        legacy = (Token(LEGACY_NAME, "admin", self.update_token),) if self.update_token else ()
+        return legacy + self.tokens
+
+    @property
     def sparql_endpoint(self) -> str:
         return f"{self.public_url.rstrip('/')}/sparql"
 
@@ -96,8 +106,17 @@ class Settings:
         ORBAT_HEADER_TIMEOUT, ORBAT_KEEP_ALIVE_TIMEOUT, ORBAT_MAX_URL_BYTES, ORBAT_MAX_HEADER_BYTES,
         ORBAT_PUBLIC_URL (else ``public_url``, e.g. from ``orbat serve --host --port``), ORBAT_MAX_QUERY_BYTES,
         ORBAT_MAX_UPDATE_BYTES, ORBAT_MAX_QUERY_DEPTH, ORBAT_MAX_QUERY_BRANCHES, ORBAT_MAX_QUERY_OPERATORS,
-        ORBAT_MAX_CLIENT_REQUESTS. A bad value raises ``SettingsError``."""
+        ORBAT_MAX_CLIENT_REQUESTS, ORBAT_TOKENS_FILE, ORBAT_READS_NEED_TOKEN. A bad value raises
+        ``SettingsError``."""
+        tokens: tuple[Token, ...] = ()
+        if os.environ.get("ORBAT_TOKENS_FILE"):
+            try:
+                tokens = load(Path(os.environ["ORBAT_TOKENS_FILE"]))
+            except TokenFileError as exc:
+                raise SettingsError(str(exc)) from exc
         return cls(
+            tokens=tokens,
+            reads_need_token=_flag("ORBAT_READS_NEED_TOKEN"),
             query_timeout_s=_number("ORBAT_QUERY_TIMEOUT", cls.query_timeout_s, integer=False, minimum=0.001),
             max_results=int(_number("ORBAT_MAX_RESULTS", cls.max_results)),
             update_enabled=_flag("ORBAT_ENABLE_UPDATE"),

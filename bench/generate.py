@@ -28,7 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from orbat.namespaces import BACKGROUND_GRAPH, CLAIM, ECH, GEO, ID, ORB, PROV, SOURCE, STATUS, source_graph
+from orbat.namespaces import (
+    BACKGROUND_GRAPH,
+    CLAIM,
+    ECH,
+    GEO,
+    ID,
+    MODALITY,
+    ONTOLOGY_GRAPH,
+    ORB,
+    PROV,
+    SOURCE,
+    STATUS,
+    source_graph,
+)
+from orbat.ontology import ontology_ntriples
 from orbat.triples import grid_cell
 
 # Where the places lie: the Middle East (Syria, Iraq and their neighbours).
@@ -80,6 +94,10 @@ ST_BACKGROUND, ST_REPORTED, ST_ASSESSED = (_iri(f"{STATUS}{s}") for s in ("backg
 WKT_DATATYPE = f"{GEO}wktLiteral"
 GEO_HAS_GEOMETRY, GEO_AS_WKT, GEO_GEOMETRY = _iri(f"{GEO}hasGeometry"), _iri(f"{GEO}asWKT"), _iri(f"{GEO}Geometry")
 PROV_DERIVED = _iri(f"{PROV}wasDerivedFrom")
+MOD_REPORTED, MOD_ASSESSED = _iri(f"{MODALITY}reported"), _iri(f"{MODALITY}assessed")
+# claims that only mention their triple (no plain triple), as a share of the reported claims
+MENTIONS = (("question", 0.02), ("denied", 0.02), ("prediction", 0.01), ("opinion", 0.01))
+REPEAT_SHARE = 0.1  # claims that repeat an earlier claim's line (orb:sameLineAs: a repost, a quote)
 
 ECHELONS = ("army", "corps", "division", "brigade", "battalion", "company")
 # children per unit at each level below an army (corps per army, ..., companies per battalion)
@@ -297,6 +315,7 @@ class _Generator:
         self.subjects: list[_Entity] = []  # units by how often sources talk about them, shuffled
         self.next_subject = 0
         self.analysts = self._entity("orbat-analysts", "ORBAT analysts", "Analyst")
+        self.recent: list[tuple[str, tuple[_Entity, str, str, str, str]]] = []  # (claim node, statement)
 
     # ---------------------------------------------------------------- background graph
 
@@ -335,6 +354,8 @@ class _Generator:
         w.add(node, _o("relation"), _o(relation))
         w.add(node, _o("object"), obj.iri)
         w.add(node, _o("assertedBy"), self.analysts.iri)
+        w.add(node, _o("originator"), self.analysts.iri)
+        w.add(node, _o("modality"), MOD_REPORTED)
         w.add(node, _o("status"), ST_BACKGROUND)
         w.add(node, _o("credibility"), _typed(1, "integer"))
         w.add(node, _o("hedged"), FALSE)
@@ -568,14 +589,25 @@ class _Generator:
         position = len(sentences[0]) + 1
         passage = _iri(f"{SOURCE}{doc_id}/{passage_id}")
         for _ in range(rng.randint(1, 3)):
-            subject, relation, obj, obj_key, quote = self._statement()
+            repeats = None
+            if self.recent and rng.random() < REPEAT_SHARE:
+                repeats = self.recent[rng.randrange(len(self.recent))]
+            statement = repeats[1] if repeats else self._statement()
+            subject, relation, obj, obj_key, quote = statement
             hedge = rng.choice(HEDGES) if rng.random() < 0.2 else None
             if hedge:
                 quote = f"{hedge.capitalize()}, {quote[0].lower()}{quote[1:]}"
             claim_id = f"{doc_id}-{passage_id}-{subject.id}-{relation}-{obj_key}-{rng.getrandbits(32):08x}"
             node = _iri(f"{CLAIM}{claim_id}")
             is_value = not obj.startswith("<")
-            if (subject.iri, relation, obj) not in plain_triples:
+            roll, mention = rng.random(), None
+            for name, share in MENTIONS:
+                if roll < share:
+                    mention = name
+                    break
+                roll -= share
+            status = ST_REPORTED if rng.random() < 0.85 else ST_ASSESSED
+            if mention is None and (subject.iri, relation, obj) not in plain_triples:
                 plain_triples.add((subject.iri, relation, obj))
                 w.add(subject.iri, _o(relation), obj)
             w.add(node, RDF_TYPE, _o("Claim"))
@@ -584,11 +616,24 @@ class _Generator:
             w.add(node, _o("relation"), _o(relation))
             w.add(node, _o("value" if is_value else "object"), obj)
             w.add(node, _o("assertedBy"), author.iri)
+            originator = author
             if rng.random() < 0.15:
                 cited = rng.choice(self.sources)
                 if cited is not author:
                     w.add(node, _o("citesSource"), cited.iri)
-            w.add(node, _o("status"), ST_REPORTED if rng.random() < 0.85 else ST_ASSESSED)
+                    originator = cited
+            w.add(node, _o("originator"), originator.iri)
+            if mention is not None:
+                modality = _iri(f"{MODALITY}{mention}")
+            else:
+                modality = MOD_REPORTED if status == ST_REPORTED else MOD_ASSESSED
+            w.add(node, _o("modality"), modality)
+            if repeats is not None:
+                w.add(node, _o("sameLineAs"), repeats[0])
+            self.recent.append((node, statement))
+            if len(self.recent) > 200:
+                del self.recent[:100]
+            w.add(node, _o("status"), status)
             w.add(node, _o("credibility"), _typed(rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6)), "integer"))
             w.add(node, _o("hedged"), TRUE if hedge else FALSE)
             if hedge:
@@ -644,7 +689,17 @@ class _Generator:
         relation = rng.choice(tuple(UNIT_VERBS))
         return subject, relation, other.iri, other.id, f"{subject.label} {UNIT_VERBS[relation]} {other.label}"
 
+    def ontology(self) -> None:
+        """The ontology graph as the build writes it: the queries read relation families
+        (rdfs:subPropertyOf) and which modalities assert their triple from it."""
+        self.w.graph = _iri(str(ONTOLOGY_GRAPH))
+        for line in ontology_ntriples().decode("utf-8").splitlines():
+            s, p, o = line.rstrip(" .").split(" ", 2)
+            self.w.add(s, p, o)
+        self.summary.graphs += 1
+
     def run(self) -> Summary:
+        self.ontology()
         self.w.graph = BG
         self.place_points()
         self.place_by_id = {p.id: p for p in self.places}

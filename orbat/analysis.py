@@ -12,7 +12,7 @@ from __future__ import annotations
 from orbat.answers import QueryRow, claim_details, claims_of, short, when
 from orbat.models import Claim, Contradiction, Contradictions, Corroboration, CorroborationAnswer, LineClaim, Ref
 from orbat.names import NameIndex
-from orbat.queries import for_each, internal_query, resolve_entity, run, table
+from orbat.queries import internal_query, resolve_entity, restrict, run, table
 from orbat.store.base import TripleStore
 
 _CHUNK = 400  # claims per VALUES block
@@ -24,7 +24,7 @@ def claims_by_iri(store: TripleStore, names: NameIndex, iris: set[str]) -> dict[
     query = internal_query("claim-cards")
     ordered = sorted(iris)
     for start in range(0, len(ordered), _CHUNK):
-        rows += table(store.query(for_each(query, "claim", ordered[start : start + _CHUNK]))).rows
+        rows += table(store.query(restrict(query, "claim", ordered[start : start + _CHUNK]).sparql)).rows
     details = claim_details(store, rows)
     by_claim: dict[str, list[QueryRow]] = {}
     for row in rows:

@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from orbat import namespaces, ontology
+from orbat import namespaces, ontology, paging
 from orbat.models import (
     Claim,
     ClaimsPage,
@@ -45,11 +45,11 @@ from orbat.queries import (
     Table,
     did_you_mean,
     execute,
-    for_each,
     get_query,
     internal_query,
     named_queries,
     resolve_entity,
+    restrict,
     run,
     table,
 )
@@ -127,7 +127,7 @@ def claim_details(store: TripleStore, rows: list[QueryRow]) -> Details:
     iris = sorted({str(row["claim"]) for row in rows if row.get("claim")})
     query = internal_query("claim-details")
     for start in range(0, len(iris), _DETAILS_CHUNK):
-        for row in table(store.query(for_each(query, "claim", iris[start : start + _DETAILS_CHUNK]))).rows:
+        for row in table(store.query(restrict(query, "claim", iris[start : start + _DETAILS_CHUNK]).sparql)).rows:
             found.setdefault(str(row["claim"]), []).append(row)
     return found
 
@@ -350,8 +350,7 @@ def claims(
     Unknown relations and statuses are 400 (closed vocabularies); unknown subjects, objects and
     source documents are 404 with close names, as everywhere else.
     """
-    if limit < 1 or offset < 0:
-        raise QueryError(f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})")
+    paging.check_window(limit, offset)
     args = {k: v for k, v in filters.items() if v not in (None, "") and not (k == "include_drafts" and v is False)}
     if "status" in args:
         _check_vocabulary(str(args["status"]), sorted(ontology.statuses()), "status")
@@ -363,11 +362,23 @@ def claims(
             suggestions = _close(str(args["source"]), document_ids)
             raise QueryError(f"no source document {args['source']!r}", status=404, suggestions=suggestions)
     query_args = {_CLAIM_FILTERS.get(k, k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in args.items()}
-    table: Table = execute(store, get_query("claims"), {**query_args, **when(as_of, valid_at)}, names)
-    order = list(dict.fromkeys(row["claim"] for row in table.rows))
-    chosen = set(order[offset : offset + limit])
-    rows = [row for row in table.rows if row["claim"] in chosen]
-    return ClaimsPage(total=len(order), limit=limit, offset=offset, claims=_claims(store, rows, names))
+    page_args = {**query_args, **when(as_of, valid_at)}
+    page = paging.page_ids(store, internal_query("claims-page"), page_args, names, "claim", limit, offset)
+    found: list[Claim] = []
+    if page.ids:  # the page's claims, read by id (the filters were applied to the ids)
+        drafts = {"include_drafts": "true"} if "include_drafts" in query_args else {}
+        table: Table = execute(store, restrict(get_query("claims"), "claim", page.ids), drafts, names)
+        order = {claim_id: i for i, claim_id in enumerate(page.ids)}
+        found = sorted(
+            _claims(store, table.rows, names), key=lambda c: order.get(str(namespaces.CLAIM) + (c.id or ""), 0)
+        )
+    return ClaimsPage(
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        claims=found,
+        next=None if page.next_offset is None else f"offset={page.next_offset}&limit={limit}",
+    )
 
 
 def members(

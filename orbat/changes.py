@@ -26,6 +26,7 @@ that changed, appeared or disappeared since the manifest was written.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -314,9 +315,11 @@ def add(
     inline_only: bool = False,
     current: Manifest | None = None,
     drafts: bool = False,
+    by: str | None = None,
 ) -> ReportChange:
     """Check, then write the report file and its graphs in one step (see the module docstring); a
-    report that still holds drafts is refused unless ``drafts`` (then they are loaded as drafts)."""
+    report that still holds drafts is refused unless ``drafts`` (then they are loaded as drafts);
+    ``by`` (a token's name) is recorded in the manifest as who added the report."""
     _writable(workspace)
     context = manifest.context_hash(workspace)
     prepared = prepare(
@@ -331,10 +334,12 @@ def add(
         drafts=drafts,
     )
     rid = prepared.report.id
+    if by is not None:
+        prepared.writes[:] = [Write(dataclasses.replace(w.entry, added_by=by), w.data) for w in prepared.writes]
     on_disk = {n: b for n, b in prepared.files.items() if _read(workspace.root / n) != b}
     written = {w.entry.graph: w.entry.triples for w in prepared.writes if w.data is not None}
     outcome = ReportChange(
-        id=rid, action=prepared.action, claims=prepared.claims, file=f"reports/{rid}{SUFFIX}", graphs=written
+        id=rid, action=prepared.action, claims=prepared.claims, file=f"reports/{rid}{SUFFIX}", graphs=written, by=by
     )
     if not prepared.writes and not on_disk:
         return outcome
@@ -361,10 +366,11 @@ def _read(path: Path) -> bytes | None:
 
 
 def remove(
-    store: TripleStore, workspace: Workspace, report_id: str, *, current: Manifest | None = None
+    store: TripleStore, workspace: Workspace, report_id: str, *, current: Manifest | None = None, by: str | None = None
 ) -> ReportChange:
     """Drop a report's graphs (its claims, the entities it introduces, its inferences) and delete its
-    file; refused while another report uses an entity it describes."""
+    file; refused while another report uses an entity it describes. ``by`` (a token's name) is
+    recorded in the manifest as who removed it (``manifest.removed_by``)."""
     _writable(workspace)
     current = current or manifest.read(store, report=report_id)
     entries = current.of_report(report_id)
@@ -382,12 +388,13 @@ def remove(
         raise ReportConflict("; ".join(f"{p.where}: {p.message}" for p in problems))
     hidden = staging.hide(workspace, files)
     try:
-        manifest.apply(store, workspace, [], [e.graph for e in entries])
+        manifest.apply(store, workspace, [], [e.graph for e in entries], manifest.removal(report_id, by) if by else "")
     except BaseException:
         staging.unhide(hidden)
         raise
     staging.delete(hidden)
-    return ReportChange(id=report_id, action="removed", claims=0, file=files[0], graphs={e.graph: 0 for e in entries})
+    graphs = {e.graph: 0 for e in entries}
+    return ReportChange(id=report_id, action="removed", claims=0, file=files[0], graphs=graphs, by=by)
 
 
 # ---------------------------------------------------------------- the incremental build

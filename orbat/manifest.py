@@ -22,6 +22,7 @@ when either changes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class Entry:
     files: tuple[str, ...] = ()  # workspace-relative paths (the package's files are not listed)
     report: str | None = None
     introduces: tuple[str, ...] = ()  # entity ids a report describes itself
+    added_by: str | None = None  # the name of the token that added the report (dcterms:creator)
 
     def triples_text(self) -> str:
         """The entry's triples, for SPARQL ``INSERT DATA``."""
@@ -67,10 +69,14 @@ class Entry:
         if self.report is not None:
             lines.append(f"{node} <{ORB}reportId> {Literal(self.report)}")
         lines += [f"{node} <{ORB}introduces> {NamedNode(ID[e])}" for e in self.introduces]
+        if self.added_by is not None:
+            lines.append(f"{node} <{DCTERMS}creator> {Literal(self.added_by)}")
         return "".join(f"{line} .\n" for line in lines)
 
     def pending(self) -> Entry:
-        return Entry(self.graph, self.kind, PENDING, PENDING, 0, self.files, self.report, self.introduces)
+        return Entry(
+            self.graph, self.kind, PENDING, PENDING, 0, self.files, self.report, self.introduces, self.added_by
+        )
 
 
 @dataclass
@@ -95,7 +101,7 @@ class Manifest:
             old = self.entries.get(entry.graph)
             if old is None or old.content_hash != entry.content_hash or PENDING in (old.input_hash, old.content_hash):
                 writes.append(Write(entry, data))
-            elif old != entry:
+            elif dataclasses.replace(old, added_by=entry.added_by) != entry:  # who re-sent it changes nothing
                 writes.append(Write(entry, None))
         return writes
 
@@ -131,6 +137,8 @@ def read(store: TripleStore, report: str | None = None) -> Manifest:
         if graph == MANIFEST_GRAPH:
             manifest.workspace = (values.get("workspace") or [None])[0]
             continue
+        if "graphKind" not in values:  # a removal's record (``removal``), not a graph
+            continue
 
         def one(key: str, values: dict[str, list[str]] = values) -> str:
             return (values.get(key) or [""])[0]
@@ -144,6 +152,7 @@ def read(store: TripleStore, report: str | None = None) -> Manifest:
             files=tuple(sorted(values.get("source", []))),
             report=one("reportId") or None,
             introduces=tuple(sorted(v.removeprefix(str(ID)) for v in values.get("introduces", []))),
+            added_by=(values.get("creator") or [None])[0],
         )
     return manifest
 
@@ -151,6 +160,29 @@ def read(store: TripleStore, report: str | None = None) -> Manifest:
 def forget(graphs: Iterable[str]) -> str:
     """SPARQL that removes the entries of ``graphs``."""
     return "".join(f"DELETE WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ {NamedNode(g)} ?p ?o }} }} ;\n" for g in graphs)
+
+
+def removal_node(report: str) -> NamedNode:
+    """Where the manifest records who removed a report last (``orb:reportId``, ``orb:removedBy``)."""
+    return NamedNode(f"{MANIFEST_GRAPH}/removed/{report}")
+
+
+def removal(report: str, by: str) -> str:
+    """SPARQL that records that ``by`` removed the report (replacing an earlier removal's record)."""
+    node = removal_node(report)
+    return (
+        f"DELETE WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ {node} ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {node} <{ORB}reportId> {Literal(report)} ; "
+        f"<{ORB}removedBy> {Literal(by)} }} }} ;\n"
+    )
+
+
+def removed_by(store: TripleStore, report: str) -> str | None:
+    """Who removed the report last, as the manifest records it (None: not removed through the API)."""
+    found = store.query(
+        f"SELECT ?by WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ {removal_node(report)} <{ORB}removedBy> ?by }} }}"
+    )
+    return next((row["by"].value for row in found), None)  # type: ignore[union-attr,index]
 
 
 def workspace_triple(workspace: Workspace) -> str:
@@ -250,7 +282,9 @@ def _drop(graphs: Iterable[str]) -> str:
     return "".join(f"DROP SILENT GRAPH {NamedNode(g)} ;\n" for g in graphs)
 
 
-def apply(store: TripleStore, workspace: Workspace, writes: list[Write], drops: Iterable[str] = ()) -> None:
+def apply(
+    store: TripleStore, workspace: Workspace, writes: list[Write], drops: Iterable[str] = (), also: str = ""
+) -> None:
     """Put the graphs of ``writes`` in place of what the store holds under their names, drop the
     graphs of ``drops``, and update the manifest to match; nothing else in the store is touched.
 
@@ -274,13 +308,15 @@ def apply(store: TripleStore, workspace: Workspace, writes: list[Write], drops: 
         batch.append(write)
         size += weight
     if batch or drops:
-        _write_batch(store, workspace, batch, drops)
+        _write_batch(store, workspace, batch, drops, also)
 
 
-def _write_batch(store: TripleStore, workspace: Workspace, batch: list[Write], drops: list[str]) -> None:
+def _write_batch(
+    store: TripleStore, workspace: Workspace, batch: list[Write], drops: list[str], also: str = ""
+) -> None:
     replaced = [w.entry.graph for w in batch if w.data is not None]
     update = _drop([*drops, *replaced]) + forget([*drops, *(w.entry.graph for w in batch)])
-    update += set_workspace(workspace)
+    update += set_workspace(workspace) + also
     entries = "".join(w.entry.triples_text() for w in batch)
     update += _insert([(w.entry.graph, w.data) for w in batch if w.data is not None], entries)
     store.update(update)

@@ -274,14 +274,23 @@ class NearAnswer(Answer):
 
 
 class ClaimsPage(Answer):
-    total: int = Field(description="Claims matching the filters, before paging.")
+    total: int | None = Field(
+        description="Claims matching the filters, before paging: counted in the store up to 1,000; "
+        "null when there are more (follow next)."
+    )
     limit: int
     offset: int
     claims: list[Claim]
+    next: str | None = Field(
+        default=None,
+        description="The next page, if any: its URL in the API (the query string of its offset and limit in "
+        "the CLI's answer); also the Link header's rel=next.",
+    )
 
     def caption(self) -> str:
         shown = f"{self.offset + 1}-{self.offset + len(self.claims)}" if self.claims else "none"
-        return f"claims {shown} of {self.total}"
+        total = "more than 1,000" if self.total is None else self.total
+        return f"claims {shown} of {total}"
 
     def table(self) -> tuple[list[str], list[Row]]:
         return list(Claim.COLUMNS), [claim.row() for claim in self.claims]
@@ -427,6 +436,10 @@ class ReportChange(BaseModel):
     claims: int
     file: str = Field(description="The report's file in the workspace.")
     graphs: dict[str, int] = Field(description="Graphs written (IRI -> triples) or dropped (0).")
+    by: str | None = Field(
+        default=None,
+        description="The name of the token that made the change (recorded in the manifest); none from the CLI.",
+    )
 
 
 class LineClaim(BaseModel):

@@ -9,6 +9,9 @@ Each file opens with a comment block::
     # param: place entity — the place, by name, alias or id
     # param: radius_km decimal = 50 [0..150] — search radius in kilometres
 
+A line ending ``# if: NAME`` is kept only when the parameter NAME is given (``when_given``): an
+optional filter costs nothing when absent, and the planner sees a plain pattern when present.
+
 A parameter is written ``$name`` in the query body and projected as ``?name`` by the outermost
 SELECT (pyoxigraph's SEP-0007 substitution requires it; the answer echoes the bound value). Values
 reach the query only as RDF terms (pyoxigraph substitutions, or the escaped term for a remote
@@ -17,9 +20,10 @@ store); a type ending in ``?`` is optional and stays unbound when not given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -223,6 +227,21 @@ def bind(
     return bindings
 
 
+_CONDITION = re.compile(r"#\s*if:\s*([a-z_][a-z0-9_]*)\s*$")
+
+
+def when_given(sparql: str, given: set[str] | dict[str, Any]) -> str:
+    """The query without the lines marked ``# if: NAME`` whose parameter NAME is not ``given``."""
+    if "# if:" not in sparql:
+        return sparql
+    lines = []
+    for line in sparql.splitlines():
+        condition = _CONDITION.search(line)
+        if condition is None or condition.group(1) in given:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 @dataclass
 class Table:
     """A SELECT result as plain values: IRIs as strings, literals as Python values."""
@@ -257,15 +276,18 @@ def table(result: QuerySolutions | QueryBoolean | Any) -> Table:
     return Table(columns, [{c: python_value(row[c]) for c in columns} for row in result])
 
 
-def for_each(query: NamedQuery, variable: str, iris: list[str]) -> str:
-    """The query's text run once per IRI of ``iris``: a VALUES block for ``?variable`` put first in its
-    WHERE clause, so the engine starts from those IRIs (a VALUES clause after the query would be
-    joined after the whole pattern has been matched: 94 ms instead of 3 ms for 3 claims, seed on disk)."""
-    head, where, rest = query.sparql.partition("WHERE {")
-    if not where:
-        raise QueryError(f"query {query.name} has no 'WHERE {{' to start from")
-    values = " ".join(f"<{iri}>" for iri in iris)
-    return f"{head}WHERE {{\n  VALUES ?{variable} {{ {values} }}{rest}"
+def restrict(query: NamedQuery, variable: str, iris: Sequence[str]) -> NamedQuery:
+    """The query with ``?variable`` limited to ``iris``: a VALUES block opening its outer WHERE, so the
+    engine starts from those IRIs (a VALUES clause after the query is joined after the whole pattern
+    has been matched: 94 ms instead of 3 ms for 3 claims, seed on disk)."""
+    match = _WHERE.search(query.sparql)
+    if match is None:
+        raise QueryError(f"query {query.name} has no WHERE clause")
+    values = f" VALUES ?{variable} {{ {' '.join(str(NamedNode(i)) for i in iris)} }}"
+    return dataclasses.replace(query, sparql=query.sparql[: match.end()] + values + query.sparql[match.end() :])
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 @cache
@@ -286,10 +308,11 @@ def execute(
 ) -> Table:
     """Bind the arguments (relations of the workspace's ontology) and run; ``limit``/``offset`` page
     an ORDER BY query (integers, not text)."""
-    sparql = query.sparql
+    bindings = bind(query, args, names, workspace)
+    sparql = when_given(query.sparql, bindings)
     if limit is not None:
         sparql += f"\nLIMIT {int(limit)} OFFSET {int(offset)}"
-    return table(store.query(sparql, bind(query, args, names, workspace)))
+    return table(store.query(sparql, bindings))
 
 
 def run(

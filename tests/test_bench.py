@@ -100,23 +100,26 @@ def test_claims_have_evidence_and_their_plain_triple_in_the_document_graph(
     store, summary, _ = tiny
     claims = select(
         store,
-        """SELECT ?claim ?graph ?quote ?start ?end ?text ?plain WHERE {
+        """SELECT ?claim ?graph ?quote ?start ?end ?text ?plain ?asserts WHERE {
              GRAPH ?graph {
                ?claim a orb:Claim ; orb:subject ?s ; orb:relation ?p ; orb:assertedBy ?by ; orb:status ?status ;
-                      orb:credibility ?cred ; orb:hedged ?hedged ; orb:reportDate ?date ; orb:hasEvidence ?ev .
+                      orb:credibility ?cred ; orb:hedged ?hedged ; orb:reportDate ?date ; orb:hasEvidence ?ev ;
+                      orb:modality ?modality ; orb:originator ?originator .
                ?ev orb:quote ?quote ; orb:inPassage ?passage ; orb:startChar ?start ; orb:endChar ?end .
                ?passage dcterms:isPartOf ?doc .
                ?doc a orb:SourceDocument ; orb:text ?text .
                { ?claim orb:object ?o } UNION { ?claim orb:value ?o }
                BIND(EXISTS { ?s ?p ?o } AS ?plain)
              }
+             OPTIONAL { ?modality orb:assertsTriple ?asserts }
              ?by orb:reliability ?reliability .
            }""",
     )
     assert len(claims) == summary.claims
     assert len({c["graph"] for c in claims}) == summary.documents
+    assert any(c["asserts"] == "false" for c in claims)  # questions, denials...: no plain triple of their own
     for c in claims:
-        assert c["plain"] == "true"
+        assert c["plain"] == "true" or c["asserts"] == "false"
         assert c["text"][int(c["start"]) : int(c["end"])] == c["quote"]
     graphs = {g.value for g in store.named_graphs()}  # type: ignore[union-attr]
     assert len(graphs) == summary.graphs

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso
+from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso, next_page
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
@@ -25,6 +25,7 @@ def _name(description: str) -> Any:
 )
 async def list_claims(
     request: Request,
+    response: Response,
     subject: Annotated[str | None, _name("The subject: id, name or alias.")] = None,
     relation: Annotated[
         str | None,
@@ -58,4 +59,5 @@ async def list_claims(
         "status": status,
         "include_drafts": include_drafts,
     }
-    return await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset, iso(as_of), iso(valid_at))
+    answer = await blocking(request, answers.claims, STORE, NAMES, filters, limit, offset, iso(as_of), iso(valid_at))
+    return next_page(request, response, answer)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 
 from api.errors import ApiError
 from api.execution import Deadline, Job
@@ -95,3 +95,16 @@ ValidAt = Annotated[
 def iso(day: dt.date | None) -> str | None:
     """A date filter as the queries take it."""
     return day.isoformat() if day else None
+
+
+def next_page(request: Request, response: Response, answer: T) -> T:
+    """A paged answer's ``next`` (a query string ``offset=N&limit=M`` from orbat.answers) as the URL of
+    the next page, also sent as ``Link: <url>; rel="next"`` (RFC 8288)."""
+    following = getattr(answer, "next", None)
+    if following:
+        params = dict(request.query_params)
+        params.update(part.split("=", 1) for part in following.split("&"))
+        url = str(request.url.include_query_params(**params))
+        answer.next = url  # type: ignore[attr-defined]
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return answer

@@ -2,7 +2,8 @@
 
 Reads run on the service's runner like every read. ``POST /api/reports`` (the report file as YAML
 or JSON) and ``DELETE /api/reports/{id}`` write, so they need the update token as SPARQL Update
-does (api.auth), and run in the service's one writer (``ServiceState.write``), which serialises
+does, of role annotate or admin (api.auth; the token's name is recorded as who made the
+change), and run in the service's one writer (``ServiceState.write``), which serialises
 them with every other write: the report file goes into the served workspace and its graphs into
 the store together (orbat.changes), after every check passed; every problem of a rejected report
 is listed (``detail.problems``, each ``file:line: rule``) and nothing changes. The body limit
@@ -16,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.auth import require_writer
+from api.auth import require_role
 from api.errors import ApiError
 from api.execution import STORE
 from api.models import ErrorResponse
@@ -41,7 +42,7 @@ _WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in {
         401: "No 'Authorization: Bearer <token>'.",
-        403: "Writes are disabled, or the token is wrong.",
+        403: "Writes are disabled, the token is unknown, or its role is read (annotate or admin needed).",
         404: "No report with that id (DELETE).",
         409: "The server serves no workspace; or the report is needed by another one, or in the seed's layout.",
         413: "The body is larger than ORBAT_MAX_UPDATE_BYTES.",
@@ -85,16 +86,18 @@ def _refusal(exc: Exception) -> ApiError:
 _REFUSED = (Problems, reports.ReportNotFound, changes.ReportConflict, staging.WorkspaceWriteError)
 
 
-def add_report(store: TripleStore, workspace: Workspace, body: bytes, name: str, drafts: bool = False) -> ReportChange:
+def add_report(
+    store: TripleStore, workspace: Workspace, body: bytes, name: str, drafts: bool = False, by: str | None = None
+) -> ReportChange:
     try:
-        return changes.add(store, workspace, body, name=name, inline_only=True, drafts=drafts)
+        return changes.add(store, workspace, body, name=name, inline_only=True, drafts=drafts, by=by)
     except _REFUSED as exc:
         raise _refusal(exc) from exc
 
 
-def remove_report(store: TripleStore, workspace: Workspace, report_id: str) -> ReportChange:
+def remove_report(store: TripleStore, workspace: Workspace, report_id: str, by: str | None = None) -> ReportChange:
     try:
-        return changes.remove(store, workspace, report_id)
+        return changes.remove(store, workspace, report_id, by=by)
     except _REFUSED as exc:
         raise _refusal(exc) from exc
 
@@ -129,7 +132,7 @@ async def get_report(
     "/reports",
     response_model=ReportChange,
     status_code=201,
-    summary="Add a report, or replace it by a corrected version (needs the update token)",
+    summary="Add a report, or replace it by a corrected version (needs an annotate or admin token)",
     openapi_extra=_POST_OPENAPI,
     responses={200: {"description": "The report was there: replaced, or unchanged."}, **_WRITE_RESPONSES},
 )
@@ -144,7 +147,7 @@ async def post_report(
     ] = False,
 ) -> Any:
     state = get_state(request)
-    require_writer(request, state.settings)
+    token = require_role(request, state.settings, "annotate")
     workspace = _served_workspace(request)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in BODY_TYPES:
@@ -152,20 +155,20 @@ async def post_report(
             415, f"unsupported Content-Type {media or '(none)'!r} for a report", {"supported": sorted(BODY_TYPES)}
         )
     body = await request.body()
-    outcome = await state.write(add_report, state.store, workspace, body, BODY_TYPES[media], drafts)
+    outcome = await state.write(add_report, state.store, workspace, body, BODY_TYPES[media], drafts, token.name)
     return JSONResponse(outcome.model_dump(mode="json"), status_code=201 if outcome.action == "added" else 200)
 
 
 @router.delete(
     "/reports/{report_id}",
     response_model=ReportChange,
-    summary="Remove a report: its file, its graphs and its inferences (needs the update token)",
+    summary="Remove a report: its file, its graphs and its inferences (needs an annotate or admin token)",
     responses=_WRITE_RESPONSES,
 )
 async def delete_report(
     request: Request, report_id: Annotated[str, Path(description="The report's id (see /api/reports).")]
 ) -> Any:
     state = get_state(request)
-    require_writer(request, state.settings)
+    token = require_role(request, state.settings, "annotate")
     workspace = _served_workspace(request)
-    return await state.write(remove_report, state.store, workspace, report_id)
+    return await state.write(remove_report, state.store, workspace, report_id, token.name)
