@@ -98,7 +98,7 @@ Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 10000000
 MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = 0
 """
 
 
@@ -121,4 +121,15 @@ def virtuoso(directory: Path, *, timeout: float = 60.0) -> Iterator[str]:
     with running(
         [virtuoso_binary(), "-f", "-c", str(ini)], f"{url}/sparql?query=ASK%7B%7D", timeout=timeout, cwd=directory
     ):
+        yield url
+
+
+@contextmanager
+def oxigraph_server(location: Path, *, timeout: float = 20.0) -> Iterator[str]:
+    """``oxigraph serve`` over the database in ``location`` on a free loopback port, its default graph
+    the union of the named graphs (as orbat needs); yields its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    with running([*command, "--union-default-graph"], f"{url}/query?query=ASK%7B%7D", timeout=timeout):
         yield url

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from orbat import config
 from orbat.build import BuildReport, build
 from orbat.names import NameIndex
-from orbat.servers import free_port, oxigraph_binary, running, virtuoso, virtuoso_binary
+from orbat.servers import oxigraph_server, virtuoso, virtuoso_binary
 from orbat.store import EmbeddedStore, RemoteStore, TripleStore
 from orbat.store.endpoints import preset
 from orbat.workspace import Workspace, init
@@ -143,19 +143,7 @@ def names(kb: EmbeddedStore) -> NameIndex:
 @pytest.fixture(scope="session")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph SPARQL server for the remote-store contract tests."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        oxigraph_binary(),
-        "serve",
-        "--location",
-        str(location),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--union-default-graph",
-    ]
-    with running(command, f"{url}/query?query=ASK%7B%7D", timeout=20):
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
         yield url
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from conftest import REMOTE_ENGINES, remote_store
 from pyoxigraph import RdfFormat, serialize
 
 from orbat.names import NameIndex
@@ -46,9 +47,10 @@ def test_named_query_answers_on_the_seed(kb: EmbeddedStore, names: NameIndex, na
             assert param.name in table.columns  # bound parameters are echoed
 
 
-@pytest.fixture(scope="module")
-def remote_kb(kb: EmbeddedStore, oxigraph_url: str) -> Iterator[RemoteStore]:
-    store = RemoteStore.oxigraph(oxigraph_url)
+@pytest.fixture(scope="module", params=REMOTE_ENGINES)
+def remote_kb(kb: EmbeddedStore, request: pytest.FixtureRequest) -> Iterator[RemoteStore]:
+    """The seed on each real server, loaded once per server for this module."""
+    store = remote_store(request, request.param)
     store.drop()
     store.load(serialize(kb.quads(), format=RdfFormat.N_QUADS) or b"", RdfFormat.N_QUADS)
     yield store
@@ -57,7 +59,12 @@ def remote_kb(kb: EmbeddedStore, oxigraph_url: str) -> Iterator[RemoteStore]:
 
 
 def canonical(rows: list[dict[str, object]]) -> list[tuple[tuple[str, str], ...]]:
-    return sorted(tuple(sorted((k, repr(v)) for k, v in row.items())) for row in rows)
+    """Rows in a stable order, numbers to 12 significant digits (servers print doubles their own way)."""
+
+    def text(value: object) -> str:
+        return f"{value:.12g}" if isinstance(value, float) else repr(value)
+
+    return sorted(tuple(sorted((k, text(v)) for k, v in row.items())) for row in rows)
 
 
 # Whole-knowledge-base analyses that take the Oxigraph server tens of seconds on the seed (its

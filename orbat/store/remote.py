@@ -17,7 +17,8 @@ and Virtuoso):
 - every call runs under a deadline (orbat.deadline): the HTTP timeout is the time that remains;
 - each write also stamps a new store version (orbat.store.version), which the caches of other
   processes (the name index of every API worker) check to follow writes they did not make;
-- ``capabilities()`` probes the engine once (orbat.store.capabilities).
+- ``capabilities()`` probes the engine once (orbat.store.capabilities); where it has no usable
+  ``geof:distance``, queries that call it run in two passes (orbat.geodistance).
 
 The server must present the union of its named graphs as the default graph (Oxigraph
 ``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``; Virtuoso does by default).
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -44,6 +45,7 @@ from pyoxigraph import (
 )
 
 from orbat.deadline import Deadline, QueryTimeout, current
+from orbat.geodistance import MENTION, without_distance
 from orbat.store import version as versions
 from orbat.store.base import QueryResult, StoreError, Term
 from orbat.store.capabilities import DISTANCE_PROBE, ONE_NAMED_TRIPLE, Capabilities, distance_form
@@ -181,6 +183,8 @@ class RemoteStore:
         named_graphs: Sequence[str] | None = None,
         deadline: Deadline | None = None,
     ) -> QueryResult:
+        if MENTION.search(sparql) and not self.capabilities().native_distance:
+            sparql = without_distance(sparql, bindings or {}, self._candidates(default_graphs, named_graphs, deadline))
         text = bind_parameters(sparql, bindings or {}, inside=self.endpoints.server == "virtuoso")
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
@@ -206,6 +210,18 @@ class RemoteStore:
         except SyntaxError as exc:
             reader.close()
             raise StoreError(f"the SPARQL server's answer does not parse: {exc}", status=503) from exc
+
+    def _candidates(
+        self, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None, deadline: Deadline | None
+    ) -> Callable[[str, Mapping[str, Term]], QueryResult]:
+        """The first pass of orbat.geodistance, in the same dataset and under the same deadline."""
+
+        def run(sparql: str, bindings: Mapping[str, Term]) -> QueryResult:
+            return self.query(
+                sparql, bindings, default_graphs=default_graphs, named_graphs=named_graphs, deadline=deadline
+            )
+
+        return run
 
     def update(self, sparql: str, *, deadline: Deadline | None = None) -> None:
         text = sparql
@@ -332,6 +348,8 @@ class RemoteStore:
     def capabilities(self) -> Capabilities:
         """What the engine can do, probed on first use and then remembered."""
         if self._capabilities is None:
+            # while probing, the probe's own geof:distance goes to the engine as written
+            self._capabilities = Capabilities(self.endpoints.server, "probing", None)
             try:
                 distance = distance_form(self.query(DISTANCE_PROBE))
             except StoreError:
