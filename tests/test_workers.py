@@ -1,9 +1,9 @@
-"""Stateless API workers for a team: several ``orbat serve`` processes (one of them with ``--workers 2``)
-against one Oxigraph server. A report added through one is answered by the others within a second:
+"""Stateless API workers for a team: two ``orbat serve`` processes against one Oxigraph server (and, in
+the slow suite, one of them with ``--workers 2``). A report added through one is answered by the others within a second:
 their name indexes follow the store's version (orbat.store.version), with no restart.
 
 The processes are real (``python -m orbat.cli serve`` on free loopback ports, stopped by PID); the
-server is an ``oxigraph serve`` of this module's own, so no other test's data is in it.
+server is an ``oxigraph serve`` of each test's own, so no other test's data is in it.
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from report_support import FIRST, fixture_bytes
 from sparql_support import TOKEN, bearer
 
 from orbat.build import build
-from orbat.servers import free_port, oxigraph_server, running
+from orbat.servers import free_port, oxigraph_server, stop, wait_until_up
 from orbat.store import RemoteStore
 from orbat.workspace import Workspace, init
 
 NEW_NAME = "Desert Hawks"  # an alias the report FIRST introduces
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Workspace]]:
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
     """One Oxigraph server holding the build of a new workspace that the workers share."""
-    root = tmp_path_factory.mktemp("team")
+    root = tmp_path
     workspace = init(root / "workspace")
     with oxigraph_server(root / "oxigraph") as url:
         store = RemoteStore.oxigraph(url)
@@ -60,18 +60,25 @@ def names_found(base: str) -> list[str]:
     return [entity["id"] for entity in answer.json()]
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        pytest.param((), id="two-processes"),
+        pytest.param(("--workers", "2"), id="workers-2", marks=pytest.mark.slow),  # 3 processes to start: 20 s
+    ],
+)
 def test_a_report_added_through_one_worker_is_answered_by_the_others_within_a_second(
-    shared: tuple[str, Workspace],
+    shared: tuple[str, Workspace], second: tuple[str, ...]
 ) -> None:
     url, workspace = shared
     one, env_one, base_one = serve(url, workspace)
-    two, env_two, base_two = serve(url, workspace, "--workers", "2")
+    two, env_two, base_two = serve(url, workspace, *second)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    with (
-        running(one, f"{base_one}/api/health", env=env_one, timeout=60, **quiet),
-        running(two, f"{base_two}/api/health", env=env_two, timeout=60, **quiet),
-    ):
-        for _ in range(4):  # both workers of the second server build their name index before the write
+    processes = [subprocess.Popen(one, env=env_one, **quiet), subprocess.Popen(two, env=env_two, **quiet)]
+    try:  # both start at once (each takes seconds to import), then both must answer
+        for process, base in zip(processes, (base_one, base_two), strict=True):
+            wait_until_up(f"{base}/api/health", process, timeout=60)
+        for _ in range(4):  # every worker of the second server builds their name index before the write
             assert names_found(base_two) == []
         added = httpx.post(
             f"{base_one}/api/reports",
@@ -88,6 +95,9 @@ def test_a_report_added_through_one_worker_is_answered_by_the_others_within_a_se
         assert all(names_found(base_two) == ["desert-hawks-brigade"] for _ in range(8))
         report = httpx.get(f"{base_two}/api/reports/{FIRST}", timeout=5)
         assert report.status_code == 200
+    finally:
+        for process in processes:
+            stop(process)
 
 
 def test_several_workers_need_a_shared_sparql_server(tmp_path: Path) -> None:
