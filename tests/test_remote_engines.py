@@ -143,7 +143,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[RemoteStore]:
 
 
 def test_the_probe_finds_what_the_engine_can_do_and_the_service_description_says_it(server: RemoteStore) -> None:
-    server.load(b"<https://example.org/a> <https://example.org/p> \"1\" .\n", RdfFormat.N_TRIPLES, G + "one")
+    server.load(b'<https://example.org/a> <https://example.org/p> "1" .\n', RdfFormat.N_TRIPLES, G + "one")
     found = server.capabilities()
     assert found.union_default_graph is True
     expected = None if server.endpoints.server == "virtuoso" else "geof:distance with a unit"  # Virtuoso 7.2.5 has none
@@ -160,7 +160,7 @@ def test_the_probe_finds_what_the_engine_can_do_and_the_service_description_says
 
 def test_writes_name_their_graphs_and_every_write_changes_the_version(server: RemoteStore) -> None:
     before = server.version()
-    server.load(b"<https://example.org/a> <https://example.org/p> \"1\" .\n", RdfFormat.N_TRIPLES, G + "one")
+    server.load(b'<https://example.org/a> <https://example.org/p> "1" .\n', RdfFormat.N_TRIPLES, G + "one")
     after_load = server.version()
     server.update(f"INSERT DATA {{ GRAPH <{G}two> {{ <https://example.org/b> <https://example.org/p> 2 }} }}")
     assert len({before, after_load, server.version()}) == 3
@@ -172,7 +172,7 @@ def test_writes_name_their_graphs_and_every_write_changes_the_version(server: Re
 
 
 def test_quads_stream_and_a_call_past_its_deadline_stops(server: RemoteStore) -> None:
-    lines = "".join(f"<https://example.org/s{i}> <https://example.org/p> \"{i}\" .\n" for i in range(5000))
+    lines = "".join(f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(5000))
     server.load(lines.encode(), RdfFormat.N_TRIPLES, G + "big")
     streamed = server.quads(G + "big")
     assert next(streamed).graph_name == NamedNode(G + "big")
