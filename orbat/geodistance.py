@@ -5,9 +5,13 @@ find the candidates (the grid-cell prefilter: plain SPARQL). On an engine withou
 query runs in two passes (https://docs.ogc.org/is/22-047r1/22-047r1.html#_function_geofdistance):
 
 1. the patterns of the group before the ``BIND`` run alone, selecting the distinct pairs of WKT
-   points (``?wkt0 ?wkt``): the candidates the prefilter lets through;
+   points (``?wkt0 ?wkt``), as text: the candidates the prefilter lets through;
 2. their great-circle distances are computed here, and the query runs with the call replaced by a
-   variable that a ``VALUES`` block of (point, point, distance) binds just before the ``BIND``.
+   variable that a ``VALUES`` block of (text, text, distance) binds just before the ``BIND``. The
+   join is on the texts (``STR``): Virtuoso turns ``geo:wktLiteral`` values into its own geometry
+   type, which a VALUES block cannot match, and stores their coordinates as 32-bit floats
+   (``POINT(38.65 33.495)`` reads back as ``POINT(38.650001525879 33.494998931885)``), so its
+   distances differ from the embedded store's by well under a metre.
 
 The distance is the haversine formula on the mean-radius sphere (6,371,008.8 m), written in the order
 of operations of the ``geo`` crate that Oxigraph uses, so the two agree to the last bit (tested on
@@ -78,20 +82,23 @@ def without_distance(sparql: str, bindings: Mapping[str, Term], query: Query) ->
             return sparql
         statement = binds[-1].start()
         a, b = call["a"], call["b"]
-        candidates = f"{prologue}\nSELECT DISTINCT ?{a} ?{b} WHERE {{{sparql[group + 1 : statement]}}}"
+        key_a, key_b, variable = f"?orbat_a_{number}", f"?orbat_b_{number}", f"?orbat_distance_{number}"
+        keys = f"(STR(?{a}) AS {key_a}) (STR(?{b}) AS {key_b})"
+        candidates = f"{prologue}\nSELECT DISTINCT {keys} WHERE {{{sparql[group + 1 : statement]}}}"
         rows = query(candidates, bindings)
-        variable = f"?orbat_distance_{number}"
-        values = " ".join(_row(row[a], row[b]) for row in rows if isinstance(rows, QuerySolutions)) if rows else ""
-        block = f"VALUES (?{a} ?{b} {variable}) {{ {values} }}\n"
+        found = [_row(row[key_a[1:]], row[key_b[1:]]) for row in rows] if isinstance(rows, QuerySolutions) else []
+        block = (
+            f"BIND(STR(?{a}) AS {key_a}) BIND(STR(?{b}) AS {key_b})\n"
+            f"VALUES ({key_a} {key_b} {variable}) {{ {' '.join(found)} }}\n"
+        )
         sparql = sparql[:statement] + block + sparql[statement : call.start()] + variable + sparql[call.end() :]
     return sparql
 
 
 def _row(a: object, b: object) -> str:
+    """One row of the VALUES block: the two WKT texts and their distance (unbound if not points)."""
     if not isinstance(a, Literal) or not isinstance(b, Literal):
         return ""
     pa, pb = point(a.value), point(b.value)
-    if pa is None or pb is None:
-        return ""
-    distance = Literal(repr(haversine_m(pa, pb)), datatype=XSD_DOUBLE)
-    return f"({a} {b} {distance})"
+    distance = "UNDEF" if pa is None or pb is None else Literal(repr(haversine_m(pa, pb)), datatype=XSD_DOUBLE)
+    return f"({Literal(a.value)} {Literal(b.value)} {distance})"

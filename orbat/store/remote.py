@@ -26,6 +26,7 @@ The server must present the union of its named graphs as the default graph (Oxig
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,6 +34,7 @@ from typing import Any
 
 import httpx
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
     NamedNode,
     Quad,
@@ -58,17 +60,15 @@ from orbat.store.virtuoso import split_insert_data
 _TOKENS = re.compile(
     r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)"""
 )
-_BRACES = re.compile(r"""\#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\{""")
 _FORM = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)", re.IGNORECASE
 )
 DEFAULT_TIMEOUT_S = 30.0  # a call with no deadline (the CLI, a build)
 
 
-def bind_parameters(sparql: str, bindings: Mapping[str, Term], *, inside: bool = False) -> str:
-    """Replace ``$name`` (outside IRIs, strings and comments) by the escaped term, and echo the
-    bound values through a VALUES clause, as pyoxigraph's substitution does: after the query, or
-    ``inside`` its WHERE group (Virtuoso drops a trailing VALUES whose variables the group lacks)."""
+def bind_parameters(sparql: str, bindings: Mapping[str, Term], *, echo: bool = True) -> str:
+    """Replace ``$name`` (outside IRIs, strings and comments) by the escaped term, and (``echo``) echo
+    the bound values through a trailing VALUES clause, as pyoxigraph's substitution does."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
@@ -78,24 +78,52 @@ def bind_parameters(sparql: str, bindings: Mapping[str, Term], *, inside: bool =
 
     text = _TOKENS.sub(replace, sparql)
     form = _FORM.match(text)
-    if bindings and form and form.group("form").upper() == "SELECT":
+    if echo and bindings and form and form.group("form").upper() == "SELECT":
         names = sorted(bindings)
         variables = " ".join(f"?{n}" for n in names)
         row = " ".join(str(bindings[n]) for n in names)
-        values = f"VALUES ({variables}) {{ ({row}) }}"
-        opening = _where_group(text, form.end()) if inside else None
-        if opening is None:
-            return f"{text}\n{values}"
-        return f"{text[: opening + 1]}\n  {values}\n{text[opening + 1 :]}"
+        text += f"\nVALUES ({variables}) {{ ({row}) }}"
     return text
 
 
-def _where_group(text: str, start: int) -> int | None:
-    """The offset of the ``{`` that opens the WHERE group (the first one outside IRIs and strings)."""
-    for match in _BRACES.finditer(text, start):
-        if match.group() == "{":
-            return match.start()
-    return None
+_PLAIN_SELECT = re.compile(
+    r"^(\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*SELECT)(?!\s+(?:DISTINCT|REDUCED)\b)", re.IGNORECASE
+)
+
+
+def distinct_rows(sparql: str) -> str:
+    """SELECT DISTINCT in place of SELECT. Virtuoso's default graph is every graph side by side, not
+    their RDF merge: a triple held in two graphs (a source's and the inferred one) matches twice, and
+    a path such as ``orb:partOf+`` repeats rows. orbat's queries never mean to repeat a row."""
+    return _PLAIN_SELECT.sub(r"\1 DISTINCT", sparql, count=1)
+
+
+def echoed(result: QuerySolutions, bindings: Mapping[str, Term]) -> QueryResult:
+    """The solutions with each bound parameter's variable set to its term, as pyoxigraph's substitution
+    gives them. For Virtuoso, which joins a trailing VALUES with nothing when a subquery projects the
+    variable unbound (SPARQL says unbound is compatible with any value)."""
+    variables = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row = {name: solution[name] for name in variables}
+        row.update({name: term for name, term in bindings.items() if name in variables})
+        rows.append({name: _json_term(term) for name, term in row.items() if term is not None})
+    document = {"head": {"vars": variables}, "results": {"bindings": rows}}
+    return parse_query_results(json.dumps(document), format=QueryResultsFormat.JSON)
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    """A term in the SPARQL 1.1 JSON results form (https://www.w3.org/TR/sparql11-results-json/#select-encode-terms)."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    encoded = {"type": "literal", "value": term.value}
+    if term.language:
+        encoded["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        encoded["datatype"] = term.datatype.value
+    return encoded
 
 
 def query_form(sparql: str) -> str:
@@ -185,7 +213,10 @@ class RemoteStore:
     ) -> QueryResult:
         if MENTION.search(sparql) and not self.capabilities().native_distance:
             sparql = without_distance(sparql, bindings or {}, self._candidates(default_graphs, named_graphs, deadline))
-        text = bind_parameters(sparql, bindings or {}, inside=self.endpoints.server == "virtuoso")
+        echo_in_python = self.endpoints.server == "virtuoso" and bool(bindings)
+        text = bind_parameters(sparql, bindings or {}, echo=not echo_in_python)
+        if self.endpoints.server == "virtuoso":
+            text = distinct_rows(text)
         form = query_form(text)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         dataset = query_dataset(sparql, default_graphs, named_graphs)
@@ -206,7 +237,10 @@ class RemoteStore:
         if form == "ASK":
             return _boolean(reader.read_all())
         try:
-            return parse_query_results(reader, format=QueryResultsFormat.JSON)
+            result = parse_query_results(reader, format=QueryResultsFormat.JSON)
+            if echo_in_python and isinstance(result, QuerySolutions):
+                return echoed(result, bindings or {})
+            return result
         except SyntaxError as exc:
             reader.close()
             raise StoreError(f"the SPARQL server's answer does not parse: {exc}", status=503) from exc
