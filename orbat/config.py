@@ -65,7 +65,7 @@ def open_store(path: Path | None = None, sparql_url: str | None = None, *, read_
     except EndpointError as exc:
         raise StoreError(str(exc)) from exc
     if endpoints is not None:
-        return RemoteStore(endpoints)
+        return RemoteStore(endpoints, versioned=True)  # shared: other processes follow its version
     store_path = path or default_store_path()
     if read_only:
         if not store_path.is_dir():

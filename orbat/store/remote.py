@@ -15,8 +15,9 @@ and Virtuoso):
   Virtuoso its own system graphs), and the server's own graphs are never listed, counted or dropped;
 - ``graphs()`` and ``len()`` are one aggregate query each, answered by the server;
 - every call runs under a deadline (orbat.deadline): the HTTP timeout is the time that remains;
-- each write also stamps a new store version (orbat.store.version), which the caches of other
-  processes (the name index of every API worker) check to follow writes they did not make;
+- each write also stamps a new store version (orbat.store.version; ``versioned``, as orbat's commands
+  and servers open it), which the caches of other processes (the name index of every API worker)
+  check to follow writes they did not make;
 - ``capabilities()`` probes the engine once (orbat.store.capabilities); where it has no usable
   ``geof:distance``, queries that call it run in two passes (orbat.geodistance).
 
@@ -51,7 +52,7 @@ from orbat.geodistance import MENTION, without_distance
 from orbat.store import version as versions
 from orbat.store.base import QueryResult, StoreError, Term
 from orbat.store.capabilities import DISTANCE_PROBE, ONE_NAMED_TRIPLE, Capabilities, distance_form
-from orbat.store.dataset import query_dataset
+from orbat.store.dataset import query_dataset, without_dataset_clause
 from orbat.store.embedded import parse_quads
 from orbat.store.endpoints import Endpoints, preset
 from orbat.store.streaming import ResponseReader
@@ -134,9 +135,12 @@ def query_form(sparql: str) -> str:
 class RemoteStore:
     """The TripleStore contract over HTTP."""
 
-    def __init__(self, endpoints: Endpoints, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(self, endpoints: Endpoints, *, timeout: float = DEFAULT_TIMEOUT_S, versioned: bool = False) -> None:
+        """``versioned``: stamp every write with a new store version (orbat.store.version), as the
+        store of ``orbat`` commands and servers does (orbat.config.open_store)."""
         self.endpoints = endpoints
         self.timeout = timeout
+        self.versioned = versioned
         auth: httpx.Auth | None = None
         if endpoints.user:
             password = endpoints.password or ""
@@ -222,13 +226,14 @@ class RemoteStore:
         dataset = query_dataset(sparql, default_graphs, named_graphs)
         data: dict[str, str | list[str]] = {"query": text}
         if dataset is not None:
-            default = list(dataset.default_graphs)
-            if self.endpoints.server == "virtuoso" and not default:
-                # Virtuoso reads "no default-graph-uri" as "all graphs": an empty default graph it
-                # cannot name, so name a graph that holds nothing
-                default = [versions.EMPTY_GRAPH]
+            default, named = list(dataset.default_graphs), list(dataset.named_graphs)
+            if self.endpoints.server == "virtuoso":
+                # Virtuoso reads a missing default-graph-uri or named-graph-uri as "all graphs": an
+                # empty set of graphs it cannot name, so name a graph that holds nothing
+                default, named = default or [versions.EMPTY_GRAPH], named or [versions.EMPTY_GRAPH]
+                data["query"] = without_dataset_clause(text)  # it would merge FROM with the parameters
             data["default-graph-uri"] = default
-            data["named-graph-uri"] = list(dataset.named_graphs)
+            data["named-graph-uri"] = named
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
         response = self._open("POST", self.endpoints.query, deadline, data=data, headers={"Accept": accept})
         reader = self._reader(response, deadline)
@@ -260,8 +265,9 @@ class RemoteStore:
     def update(self, sparql: str, *, deadline: Deadline | None = None) -> None:
         text = sparql
         if self.endpoints.server == "virtuoso":
-            text = split_insert_data(sparql)  # Virtuoso refuses one long INSERT DATA (SP031)
-        self._send("POST", self.endpoints.update, deadline, data={"update": versions.stamped(text)})
+            text = split_insert_data(sparql)  # Virtuoso refuses a long INSERT DATA (SP031), or an empty one
+        update = versions.stamped(text) if self.versioned else text
+        self._send("POST", self.endpoints.update, deadline, data={"update": update})
 
     def load(
         self,
@@ -373,6 +379,8 @@ class RemoteStore:
     # --- versions and capabilities -----------------------------------------------------------------
 
     def _stamp(self, deadline: Deadline | None) -> None:
+        if not self.versioned:
+            return
         self._send("POST", self.endpoints.update, deadline, data={"update": versions.stamp_update()})
 
     def version(self, *, deadline: Deadline | None = None) -> str:

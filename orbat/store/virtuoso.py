@@ -1,5 +1,7 @@
 """What Virtuoso (7.2.5, Debian's ``virtuoso-opensource``) needs that the SPARQL standards do not say.
 
+- An ``INSERT DATA`` with an empty ``GRAPH <g> { }`` block is a syntax error (SP030): such an
+  operation becomes one that does nothing.
 - One long ``INSERT DATA`` is refused ("SP031: SPARQL: Internal error: The length of generated SQL
   text has exceeded 10000 lines"): ``split_insert_data`` cuts every large INSERT DATA of an update
   into several operations of ``BATCH`` triples, in the same request, so a report's write (the
@@ -20,6 +22,7 @@ import re
 from pyoxigraph import BlankNode, Quad, RdfFormat, parse
 
 BATCH = 500  # triples per INSERT DATA
+NOTHING = "https://w3id.org/orbat/graph/empty"  # never written (orbat.store.version.EMPTY_GRAPH)
 _INSERT_DATA = re.compile(r"\bINSERT\s+DATA\s*\{", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)", re.IGNORECASE | re.MULTILINE)
 _SKIP = re.compile(r"""\#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}]""")
@@ -45,6 +48,8 @@ def _batches(prologue: str, block: str) -> str | None:
         quads = list(parse((prologue + "\n" + block).encode(), format=RdfFormat.TRIG))
     except SyntaxError:
         return None
+    if not quads:  # Virtuoso refuses an empty block (GRAPH <g> { }): an operation that does nothing
+        return f"CLEAR SILENT GRAPH <{NOTHING}>"
     if len(quads) <= BATCH or any(isinstance(t, BlankNode) for q in quads for t in (q.subject, q.object)):
         return None  # blank nodes must stay in one operation (each INSERT DATA makes them fresh)
     operations = []
@@ -59,7 +64,8 @@ def _quad(quad: Quad) -> str:
 
 
 def split_insert_data(update: str) -> str:
-    """``update`` with each INSERT DATA of more than BATCH triples cut into operations of BATCH."""
+    """``update`` with each INSERT DATA of more than BATCH triples cut into operations of BATCH, and
+    each empty one made an operation that does nothing."""
     prologue = "\n".join(m.group().strip() for m in _PREFIX.finditer(update))
     pieces: list[str] = []
     position = 0
