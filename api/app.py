@@ -6,6 +6,7 @@ workspace brings its own named queries (each at its own URL); without one, the p
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +21,7 @@ from api.settings import Settings
 from api.state import ServiceState
 from orbat import __version__
 from orbat.config import Freshness
-from orbat.store import TripleStore
+from orbat.store import StoreError, TripleStore
 from orbat.workspace import Workspace
 
 
@@ -37,6 +38,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.runner.start()
+        with contextlib.suppress(StoreError):  # the probe at start; a server not up yet is probed on first use
+            store.capabilities()
         yield
         state.close()
 

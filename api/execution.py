@@ -25,7 +25,6 @@ import asyncio
 import enum
 import functools
 import threading
-import time
 import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,34 +32,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from api.errors import ApiError
+from orbat.deadline import Deadline, QueryTimeout, within
 
 T = TypeVar("T")
 ADMISSION_POLL_S = 0.002
-
-
-class QueryTimeout(Exception):
-    """Raised inside a worker at a deadline check: the query ran out of time."""
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A point in ``time.monotonic()`` after which work stops, and the limit it came from.
-
-    The monotonic clock is the system's, so a deadline means the same in a worker process."""
-
-    at: float
-    limit_s: float
-
-    @classmethod
-    def start(cls, limit_s: float) -> Deadline:
-        return cls(time.monotonic() + limit_s, limit_s)
-
-    def remaining(self) -> float:
-        return self.at - time.monotonic()
-
-    def check(self) -> None:
-        if time.monotonic() > self.at:
-            raise QueryTimeout(f"time limit of {self.limit_s:g} s reached")
 
 
 class Resource(enum.Enum):
@@ -190,12 +165,14 @@ def _release_frames(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
-def in_worker(job: Callable[[], T]) -> T:
+def in_worker(job: Callable[[], T], deadline: Deadline | None = None) -> T:
     """Run ``job`` in this worker thread. pyoxigraph's result iterators are "unsendable": they must be
     freed by the thread that made them, but an exception carries its frames, and with them the
-    iterators, to the event loop's thread. So the frames are cleared here before the error leaves."""
+    iterators, to the event loop's thread. So the frames are cleared here before the error leaves.
+    Store calls made by the job run under ``deadline`` (orbat.deadline)."""
     try:
-        return job()
+        with within(deadline):
+            return job()
     except BaseException as exc:  # not handled here: cleaned up and re-raised as it is
         _release_frames(exc)
         raise
@@ -223,7 +200,7 @@ class ThreadRunner:
     async def run(self, job: Job, deadline: Deadline, *, abandon: bool = True) -> Any:
         ticket = await admit(self.gate, deadline)
         try:
-            future: Future[Any] = self._executor.submit(in_worker, job.bind(self._provide))
+            future: Future[Any] = self._executor.submit(in_worker, job.bind(self._provide), deadline)
         except RuntimeError as exc:  # the executor is shut down: the app is stopping
             self.gate.leave(ticket)
             raise ApiError(503, "the server is shutting down") from exc

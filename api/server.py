@@ -29,6 +29,7 @@ from typing import Any
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
+from uvicorn.supervisors import Multiprocess
 
 from api.errors import error_body
 from api.settings import Settings
@@ -175,3 +176,14 @@ def serve(app: Any, settings: Settings, host: str, port: int) -> None:
     caller: an interrupted server is a normal end, not a traceback."""
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(ServerConfig(app, settings, host=host, port=port, log_level="info")).run()
+
+
+WORKER_APP = "api.worker:create_worker_app"
+
+
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve with ``workers`` processes sharing one listening socket (uvicorn's supervisor restarts a
+    worker that dies); each builds its app from the environment (api.worker)."""
+    config = ServerConfig(WORKER_APP, settings, factory=True, workers=workers, host=host, port=port, log_level="info")
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[config.bind_socket()]).run()

@@ -17,6 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from api.negotiation import RDF_OFFERS, SOLUTION_OFFERS
 from api.settings import Settings
+from orbat.store.capabilities import Capabilities
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -87,7 +88,36 @@ def _switch(on: bool) -> str:
     return "enabled" if on else "disabled"
 
 
-def description(endpoint: str, settings: Settings, graphs: list[str]) -> list[Triple]:
+ENGINE_TERMS = (
+    ("storeEngine", "The SPARQL engine that holds the knowledge base, as the capability probe found it."),
+    (
+        "distanceFunction",
+        "How great-circle distances are computed: by the engine's GeoSPARQL geof:distance, or by orbat "
+        "(haversine on the mean-radius sphere, the same formula) where the engine has none.",
+    ),
+)
+
+
+def engine_triples(service: BlankNode, capabilities: Capabilities) -> list[Triple]:
+    """What the capability probe found (orbat.store.capabilities), as data."""
+    distance = capabilities.distance or "computed by orbat (haversine), the engine has no usable geof:distance"
+    triples = [
+        Triple(service, NamedNode(SERVICE_NS + "storeEngine"), Literal(capabilities.engine)),
+        Triple(service, NamedNode(SERVICE_NS + "distanceFunction"), Literal(distance)),
+    ]
+    triples += [Triple(NamedNode(SERVICE_NS + term), RDFS_COMMENT, Literal(meaning)) for term, meaning in ENGINE_TERMS]
+    if capabilities.union_default_graph is False:
+        triples.append(
+            Triple(
+                service, RDFS_COMMENT, Literal("WARNING: the store's engine does not present the union default graph")
+            )
+        )
+    return triples
+
+
+def description(
+    endpoint: str, settings: Settings, graphs: list[str], capabilities: Capabilities | None = None
+) -> list[Triple]:
     """The service description of the endpoint at ``endpoint`` (an absolute URL)."""
     service = BlankNode("service")
     dataset = BlankNode("dataset")
@@ -132,6 +162,8 @@ def description(endpoint: str, settings: Settings, graphs: list[str]) -> list[Tr
             )
         )
         triples.append(Triple(predicate, RDFS_COMMENT, Literal(meaning)))
+    if capabilities is not None:
+        triples += engine_triples(service, capabilities)
     if settings.update_enabled:
         triples.append(Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     if settings.allow_service:

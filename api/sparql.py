@@ -196,7 +196,7 @@ def describe_service(
     store: TripleStore, settings: Settings, endpoint: str, accept: str | None, deadline: Deadline
 ) -> Answer:
     offer = negotiate(accept, RDF_OFFERS, "the service description")
-    triples = description(endpoint, settings, store.graphs())
+    triples = description(endpoint, settings, store.graphs(), store.capabilities())
     return Answer(serialize_triples(triples, offer, deadline, SD_PREFIXES), offer, len(triples))
 
 

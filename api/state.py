@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from orbat.store import EmbeddedStore, TripleStore
 from orbat.workspace import Workspace
 
 T = TypeVar("T")
+VERSION_CHECK_S = 0.5  # how often a cache asks the store whether another process wrote to it
 
 
 @dataclass
@@ -36,6 +38,9 @@ class ServiceState:
     workspace: Workspace | None = None  # whose named queries are served; None: the package's
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     _names: NameIndex | None = None
+    _names_version: str | None = None
+    _version_checked: float = 0.0
+    _names_lock: threading.Lock = field(default_factory=threading.Lock)
     _writer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="orbat-write")
     )
@@ -61,10 +66,19 @@ class ServiceState:
 
     @property
     def names(self) -> NameIndex:
-        """The name index of this process's store, built on first use (worker processes have their own)."""
-        if self._names is None:
-            self._names = NameIndex(self.store)
-        return self._names
+        """The name index of this process's store, built on first use (worker processes have their own),
+        and built again when the store's version changed: several API processes may share one SPARQL
+        server, so a write through another one is seen here within ``VERSION_CHECK_S`` (one cheap
+        look-up at most that often, orbat.store.version)."""
+        with self._names_lock:
+            now = time.monotonic()
+            if self._names is not None and now - self._version_checked < VERSION_CHECK_S:
+                return self._names
+            version = self.store.version()
+            self._version_checked = now
+            if self._names is None or version != self._names_version:
+                self._names, self._names_version = NameIndex(self.store), version
+            return self._names
 
     def provide(self, resource: Resource) -> Any:
         return self.store if resource is Resource.STORE else self.names

@@ -690,6 +690,14 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="API processes sharing the port; more than 1 needs a SPARQL server (--sparql-url or"
+            " ORBAT_SPARQL_URL), which they share.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the knowledge base (SPARQL endpoint, REST API, web page), building it first if needed.
 
@@ -706,6 +714,13 @@ def serve(
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from exc
     workspace = _workspace(ctx)
+    if workers > 1 and not (sparql_url or os.environ.get("ORBAT_SPARQL_URL")):
+        err.print(
+            "[red]error:[/red] --workers needs a SPARQL server that the workers share (--sparql-url or"
+            " ORBAT_SPARQL_URL): an embedded store is held by one process",
+            highlight=False,
+        )
+        raise typer.Exit(1)
     triple_store, path = _store(store, sparql_url, read_only=False)
     freshness = config.Freshness()
     stale = config.staleness(triple_store, path, workspace)
@@ -724,6 +739,14 @@ def serve(
                 highlight=False,
             )
     err.print(f"serving {workspace.root} on http://{host}:{port}/ (SPARQL at /sparql, API docs at /docs)")
+    if workers > 1:
+        from api.server import serve_workers
+
+        os.environ.update(ORBAT_WORKSPACE=str(workspace.root), ORBAT_PUBLIC_URL=settings.public_url)
+        if sparql_url:
+            os.environ["ORBAT_SPARQL_URL"] = sparql_url
+        serve_workers(settings, host, port, workers)
+        return
     serve_http(create_app(triple_store, settings, freshness=freshness, workspace=workspace), settings, host, port)
 
 

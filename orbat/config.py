@@ -1,5 +1,6 @@
 """Where the knowledge base and the workspace live and how to open them: an embedded store on disk
-by default, or any SPARQL 1.1 server (``ORBAT_SPARQL_URL``) for deployments that outgrow one machine.
+by default, or any SPARQL 1.1 server (``ORBAT_SPARQL_URL`` and the settings of orbat.store.endpoints)
+for deployments that outgrow one machine.
 
 The embedded store is RocksDB, which one process at a time may open for writing: a command that
 only reads opens it read-only, so it works while ``orbat serve`` holds it; a command that writes
@@ -18,6 +19,7 @@ from orbat import manifest
 from orbat.build import BuildReport, build, needs_full
 from orbat.reports import SUFFIX, report_files
 from orbat.store import EmbeddedStore, RemoteStore, StoreError, TripleStore
+from orbat.store.endpoints import EndpointError, from_env
 from orbat.workspace import Workspace, init
 
 
@@ -58,9 +60,12 @@ def report_path(store_path: Path) -> Path:
 
 def open_store(path: Path | None = None, sparql_url: str | None = None, *, read_only: bool = False) -> TripleStore:
     """The store to use; an embedded one ``read_only`` for commands that only read."""
-    url = sparql_url or os.environ.get("ORBAT_SPARQL_URL")
-    if url:
-        return RemoteStore.oxigraph(url)
+    try:
+        endpoints = from_env(sparql_url)
+    except EndpointError as exc:
+        raise StoreError(str(exc)) from exc
+    if endpoints is not None:
+        return RemoteStore(endpoints, versioned=True)  # shared: other processes follow its version
     store_path = path or default_store_path()
     if read_only:
         if not store_path.is_dir():

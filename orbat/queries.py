@@ -262,7 +262,7 @@ def python_value(term: Any) -> Any:
         if datatype in ("decimal", "double", "float"):
             return float(term.value)
         if datatype == "boolean":
-            return term.value == "true"
+            return term.value in ("true", "1")  # both are xsd:boolean's true; Virtuoso answers 1
         return term.value
     return str(term)
 

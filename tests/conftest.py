@@ -1,8 +1,11 @@
 """Shared fixtures: the seed knowledge base built once per session into the real embedded store
 (in memory for the tests in this process, and in a store folder for ``orbat`` processes and a live
 ``orbat serve``, through ``ORBAT_STORE`` and ``ORBAT_WORKSPACE``), workspaces made with
-``orbat.workspace.init``, and a real ``oxigraph serve`` process (from the ``oxigraph`` PyPI
-package) for the remote store, started on a free port on 127.0.0.1 and stopped by its PID.
+``orbat.workspace.init``, and two real SPARQL servers for the remote store: ``oxigraph serve`` (from
+the ``oxigraph`` PyPI package) and Virtuoso Open Source 7 (Debian's ``virtuoso-opensource``, which
+``.ci/run`` installs), each started once per session on free ports on 127.0.0.1, in a folder of its
+own, and stopped by its PID. A server that is not installed skips its tests with the reason, except
+under ``CI=true``, where it fails them: CI must run every engine.
 """
 
 from __future__ import annotations
@@ -22,11 +25,30 @@ from fastapi.testclient import TestClient
 from orbat import config
 from orbat.build import BuildReport, build
 from orbat.names import NameIndex
-from orbat.servers import free_port, oxigraph_binary, running
+from orbat.servers import oxigraph_server, virtuoso, virtuoso_binary
 from orbat.store import EmbeddedStore, RemoteStore, TripleStore
+from orbat.store.endpoints import preset
 from orbat.workspace import Workspace, init
 
-ORBAT_VARIABLES = ("ORBAT_STORE", "ORBAT_WORKSPACE", "ORBAT_SPARQL_URL")
+ORBAT_VARIABLES = (
+    "ORBAT_STORE",
+    "ORBAT_WORKSPACE",
+    "ORBAT_SPARQL_URL",
+    "ORBAT_SPARQL_SERVER",
+    "ORBAT_SPARQL_UPDATE_URL",
+    "ORBAT_GRAPH_STORE_URL",
+    "ORBAT_SPARQL_USER",
+    "ORBAT_SPARQL_PASSWORD",
+)
+REMOTE_ENGINES = ("oxigraph", "virtuoso")
+ENGINES = ("embedded", *REMOTE_ENGINES)
+
+
+def unavailable(reason: str) -> None:
+    """Skip a test whose server is not installed here; under CI=true, fail it instead."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI must run every engine)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,29 +143,35 @@ def names(kb: EmbeddedStore) -> NameIndex:
 @pytest.fixture(scope="session")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph SPARQL server for the remote-store contract tests."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        oxigraph_binary(),
-        "serve",
-        "--location",
-        str(location),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--union-default-graph",
-    ]
-    with running(command, f"{url}/query?query=ASK%7B%7D", timeout=20):
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
         yield url
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso Open Source 7 server (user dba, password dba), with its own virtuoso.ini."""
+    try:
+        virtuoso_binary()
+    except RuntimeError as exc:
+        unavailable(str(exc))
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+def remote_store(request: pytest.FixtureRequest, engine: str) -> RemoteStore:
+    """A client of the session's server of ``engine`` (started on first use)."""
+    if engine == "virtuoso":
+        return RemoteStore(preset("virtuoso", request.getfixturevalue("virtuoso_url"), user="dba", password="dba"))
+    return RemoteStore.oxigraph(request.getfixturevalue("oxigraph_url"))
+
+
+@pytest.fixture(params=ENGINES)
 def empty_store(request: pytest.FixtureRequest) -> Iterator[TripleStore]:
-    """An empty store of each implementation: the contract tests run against both."""
+    """An empty store of each engine: the contract tests run against all three."""
     if request.param == "embedded":
         yield EmbeddedStore()
         return
-    store = RemoteStore.oxigraph(request.getfixturevalue("oxigraph_url"))
+    store = remote_store(request, request.param)
     store.drop()
     yield store
     store.drop()

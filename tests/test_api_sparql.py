@@ -245,6 +245,8 @@ def test_service_description(client: TestClient, accept: str | None, parser: str
     assert URIRef(GRAPH + "ontology") in names
     assert graph.value(service, URIRef("https://w3id.org/orbat/service#resultLimit")).toPython() == 10_000  # type: ignore[union-attr]
     assert "X-Orbat-Truncated" in str(graph.value(service, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")))
+    probed = graph.value(service, URIRef("https://w3id.org/orbat/service#distanceFunction"))
+    assert str(probed) == "geof:distance with a unit"  # the capability probe of the embedded store
 
 
 def test_service_description_lists_update_when_enabled(writable: tuple[TestClient, EmbeddedStore]) -> None:

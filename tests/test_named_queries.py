@@ -1,16 +1,19 @@
 """Every named query: a well-formed header, an answer on the seed knowledge base, and the same
-answer from the embedded store and from a real Oxigraph server holding the same data."""
+answer from the embedded store and from two real servers holding the same data, ``oxigraph serve``
+and Virtuoso Open Source 7.2.5 (where Virtuoso cannot run a query, the test says why)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import pytest
+from conftest import REMOTE_ENGINES, remote_store
 from pyoxigraph import RdfFormat, serialize
 
 from orbat.names import NameIndex
 from orbat.queries import QueryError, named_queries, run
-from orbat.store import EmbeddedStore, RemoteStore
+from orbat.store import EmbeddedStore, RemoteStore, StoreError
 
 ID = "https://w3id.org/orbat/id/"
 EXAMPLES: dict[str, dict[str, str]] = {
@@ -49,35 +52,98 @@ def test_named_query_answers_on_the_seed(kb: EmbeddedStore, names: NameIndex, na
             assert param.name in table.columns  # bound parameters are echoed
 
 
-@pytest.fixture(scope="module")
-def remote_kb(kb: EmbeddedStore, oxigraph_url: str) -> Iterator[RemoteStore]:
-    store = RemoteStore.oxigraph(oxigraph_url)
-    store.drop()
-    store.load(serialize(kb.quads(), format=RdfFormat.N_QUADS) or b"", RdfFormat.N_QUADS)
-    yield store
-    store.drop()
-    store.close()
-
-
 def canonical(rows: list[dict[str, object]]) -> list[tuple[tuple[str, str], ...]]:
-    return sorted(tuple(sorted((k, repr(v)) for k, v in row.items())) for row in rows)
+    """Rows in a stable order, numbers apart (compared by ``same_numbers``)."""
+    return sorted(tuple(sorted((k, repr(v)) for k, v in row.items() if not isinstance(v, float))) for row in rows)
+
+
+def numbers(rows: list[dict[str, object]]) -> list[list[float]]:
+    """The numbers of each row, rows in canonical order."""
+    keyed = sorted(
+        (tuple(sorted((k, repr(v)) for k, v in row.items() if not isinstance(v, float))), row) for row in rows
+    )
+    return [[float(v) for _, v in sorted(row.items()) if isinstance(v, float)] for _, row in keyed]  # type: ignore[arg-type]
+
+
+def same_numbers(left: list[list[float]], right: list[list[float]]) -> bool:
+    """Equal within 1 m in km: Virtuoso stores WKT coordinates as 32-bit floats (a few cm off) and
+    prints doubles with 6 significant digits."""
+    return all(
+        len(a) == len(b) and all(math.isclose(x, y, rel_tol=1e-5, abs_tol=1e-3) for x, y in zip(a, b, strict=True))
+        for a, b in zip(left, right, strict=True)
+    )
 
 
 # Whole-knowledge-base analyses that take the Oxigraph server tens of seconds on the seed (its
 # planner, with the parameters substituted into the text): their parity runs in the slow suite.
 SLOW_ON_THE_SERVER = {"grading"}
+# What Virtuoso 7.2.5 cannot run as written (its SPARQL compiler, or its planner on this shape).
+NOT_ON_VIRTUOSO = {
+    "claims": "Virtuoso answers every claim: the subject parameter of the named query is lost there (open bug; the"
+    " REST API's claims page reads claims by id and is not affected)",
+    "grading": "Virtuoso SP031: ssg_print_bop_bool_expn(): unsupported mode",
+    "corroboration": "Virtuoso takes minutes on this shape (the Oxigraph planner's); its parity is not run",
+}
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_ON_THE_SERVER else n for n in sorted(EXAMPLES)]
-)
+def cases() -> list[object]:
+    found = []
+    for engine in REMOTE_ENGINES:
+        for name in sorted(EXAMPLES):
+            marks: list[pytest.MarkDecorator] = []
+            if engine == "virtuoso" and name in NOT_ON_VIRTUOSO:
+                if name == "corroboration":
+                    marks.append(pytest.mark.skip(reason=NOT_ON_VIRTUOSO[name]))
+                elif name == "claims":
+                    marks.append(pytest.mark.xfail(reason=NOT_ON_VIRTUOSO[name], raises=AssertionError, strict=True))
+                else:
+                    marks.append(pytest.mark.xfail(reason=NOT_ON_VIRTUOSO[name], raises=StoreError, strict=True))
+            elif name in SLOW_ON_THE_SERVER or (engine == "virtuoso" and name in SLOW_ON_VIRTUOSO):
+                marks.append(pytest.mark.slow)
+            found.append(pytest.param(engine, name, marks=marks, id=f"{engine}-{name}"))
+    return found
+
+
+# Queries that take Virtuoso seconds on the seed: their parity runs in the slow suite.
+SLOW_ON_VIRTUOSO = {"report", "single-source-claims", "contradictions", "unit-hierarchy"}
+
+
+@pytest.fixture(scope="module")
+def servers(kb: EmbeddedStore, request: pytest.FixtureRequest) -> Iterator[dict[str, RemoteStore]]:
+    """The seed on each real server, loaded once per server for this module (on first use)."""
+    loaded: dict[str, RemoteStore] = {}
+    yield loaded
+    for store in loaded.values():
+        store.drop()
+        store.close()
+
+
+def seeded(
+    kb: EmbeddedStore, servers: dict[str, RemoteStore], request: pytest.FixtureRequest, engine: str
+) -> RemoteStore:
+    if engine not in servers:
+        store = remote_store(request, engine)
+        store.drop()
+        store.load(serialize(kb.quads(), format=RdfFormat.N_QUADS) or b"", RdfFormat.N_QUADS)
+        servers[engine] = store
+    return servers[engine]
+
+
+@pytest.mark.parametrize(("engine", "name"), cases())
 def test_remote_store_gives_the_same_answers(
-    kb: EmbeddedStore, names: NameIndex, remote_kb: RemoteStore, name: str
+    kb: EmbeddedStore,
+    names: NameIndex,
+    servers: dict[str, RemoteStore],
+    request: pytest.FixtureRequest,
+    engine: str,
+    name: str,
 ) -> None:
+    remote_kb = seeded(kb, servers, request, engine)
     local = run(kb, name, EXAMPLES[name], names)
     remote = run(remote_kb, name, EXAMPLES[name], names)
     assert remote.columns == local.columns
     assert canonical(remote.rows) == canonical(local.rows)
+    assert same_numbers(numbers(remote.rows), numbers(local.rows))
 
 
 @pytest.mark.parametrize(

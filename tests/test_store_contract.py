@@ -1,5 +1,7 @@
-"""The store contract, run against both implementations: the embedded pyoxigraph store and a real
-Oxigraph server over the SPARQL 1.1 Protocol and Graph Store Protocol."""
+"""The store contract, run against three engines: the embedded pyoxigraph store, and two independent
+real servers over the SPARQL 1.1 Protocol and Graph Store Protocol, ``oxigraph serve`` and Virtuoso
+Open Source 7 (tests/conftest.py starts them). A server's own triples (Virtuoso's system graphs, the
+store version) are in its union default graph too, so queries over "everything" look at ours."""
 
 from __future__ import annotations
 
@@ -71,7 +73,11 @@ def test_replace_is_atomic_and_a_bad_load_changes_nothing(empty_store: TripleSto
     assert values(empty_store, "SELECT ?v WHERE { ?s <https://example.org/p> ?v }") == ["two"]
 
 
-def test_a_failing_update_changes_nothing(empty_store: TripleStore) -> None:
+def test_a_failing_update_changes_nothing(empty_store: TripleStore, request: pytest.FixtureRequest) -> None:
+    if "virtuoso" in request.node.name:
+        # Virtuoso commits each operation of a request on its own: a later failing one does not undo
+        # an earlier one. orbat's own writes are one operation each or idempotent (orbat.manifest).
+        request.applymarker(pytest.mark.xfail(reason="Virtuoso: multi-operation updates are not atomic", strict=True))
     empty_store.load(DATA1, RdfFormat.N_TRIPLES, G1)
     before = snapshot(empty_store)
     with pytest.raises(StoreError):
@@ -106,7 +112,8 @@ def test_quads_formats_load_into_their_graphs(empty_store: TripleStore) -> None:
 
 def test_construct_and_ask(empty_store: TripleStore) -> None:
     empty_store.load(DATA1, RdfFormat.N_TRIPLES, G1)
-    triples = list(empty_store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))  # type: ignore[arg-type]
+    ours = 'FILTER (STRSTARTS(STR(?s), "https://example.org/"))'
+    triples = list(empty_store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o {ours} }}"))  # type: ignore[arg-type]
     assert len(triples) == 2
     assert bool(empty_store.query("ASK { ?s <https://example.org/q> ?o }"))
     with pytest.raises(StoreError):

@@ -9,7 +9,11 @@ Contract:
   graph, unless the query's FROM / FROM NAMED or the caller's ``default_graphs`` /
   ``named_graphs`` (the SPARQL Protocol's dataset, which wins) say otherwise (orbat.store.dataset);
 - parameters are bound as RDF terms (``$name`` in the query text), never pasted as text;
-- every write (update, load, replace) is atomic: when it fails, the store is unchanged.
+- every write (update, load, replace) is atomic: when it fails, the store is unchanged;
+- every call takes a ``deadline`` (orbat.deadline; by default the caller's current one): a remote
+  store gives up at it (``QueryTimeout``), the embedded one does not start work past it;
+- ``version()`` changes with every write made through orbat, and ``capabilities()`` says what the
+  engine can do (orbat.store.capabilities).
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ from pyoxigraph import (
     RdfFormat,
     Triple,
 )
+
+from orbat.deadline import Deadline
+from orbat.store.capabilities import Capabilities
 
 Term = NamedNode | BlankNode | Literal
 QueryResult = QuerySolutions | QueryBoolean | Iterator[Triple]
@@ -62,6 +69,7 @@ class TripleStore(Protocol):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        deadline: Deadline | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; ``$name`` variables are replaced by ``bindings[name]``.
 
@@ -70,24 +78,40 @@ class TripleStore(Protocol):
         query are ignored."""
         ...
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, deadline: Deadline | None = None) -> None:
         """Run a SPARQL update atomically."""
         ...
 
-    def load(self, data: bytes, format: RdfFormat, graph: str | None = None, *, replace: bool = False) -> int:
+    def load(
+        self,
+        data: bytes,
+        format: RdfFormat,
+        graph: str | None = None,
+        *,
+        replace: bool = False,
+        deadline: Deadline | None = None,
+    ) -> int:
         """Add (or with ``replace`` put) RDF into a named graph, or quads into their graphs; atomic."""
         ...
 
-    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+    def quads(self, graph: str | None = None, *, deadline: Deadline | None = None) -> Iterator[Quad]:
         """Stream the quads of one named graph, or of every graph (for exports)."""
         ...
 
-    def graphs(self) -> list[str]:
+    def graphs(self, *, deadline: Deadline | None = None) -> list[str]:
         """IRIs of the named graphs that hold triples."""
         ...
 
-    def drop(self, graph: str | None = None) -> None:
-        """Remove one named graph, or everything."""
+    def drop(self, graph: str | None = None, *, deadline: Deadline | None = None) -> None:
+        """Remove one named graph, or each of the store's graphs (by name: never ``DROP ALL``)."""
+        ...
+
+    def version(self, *, deadline: Deadline | None = None) -> str:
+        """A stamp that changes with every write made through orbat (orbat.store.version)."""
+        ...
+
+    def capabilities(self) -> Capabilities:
+        """What the engine can do: probed once (orbat.store.capabilities)."""
         ...
 
     def __len__(self) -> int:

@@ -113,3 +113,32 @@ def query_dataset(
     if default_graphs or named_graphs:
         return Dataset(tuple(default_graphs or ()), tuple(named_graphs or ()))
     return dataset_clause(sparql)
+
+
+def without_dataset_clause(sparql: str) -> str:
+    """The query with its FROM / FROM NAMED clauses cut out, for a server that merges them with the
+    protocol's dataset instead of letting the protocol win (Virtuoso); read as ``dataset_clause`` does."""
+    if not _MENTIONS_FROM.search(sparql):
+        return sparql
+    spans: list[tuple[int, int]] = []
+    started = False
+    start: int | None = None
+    named = False
+    for match in _TOKEN.finditer(sparql):
+        text = match.group()
+        if text.isspace() or text.startswith("#"):
+            continue
+        word = text.upper() if match.lastgroup == "word" else None
+        if not started:
+            started = word in _QUERY_FORMS
+            continue
+        if start is not None and word == "NAMED" and not named:
+            named = True
+        elif start is not None:
+            spans.append((start, match.end()))
+            start, named = None, False
+        elif word == "FROM":
+            start = match.start()
+    for begin, end in reversed(spans):
+        sparql = sparql[:begin] + " " + sparql[end:]
+    return sparql

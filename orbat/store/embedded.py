@@ -26,6 +26,7 @@ from pyoxigraph import (
     parse,
 )
 
+from orbat.deadline import Deadline, current
 from orbat.store.base import QueryResult, StoreError, Term, scrub_paths
 from orbat.store.bulk import (
     BULK_BYTES,
@@ -36,6 +37,7 @@ from orbat.store.bulk import (
     check,
     insert_data_document,
 )
+from orbat.store.capabilities import EMBEDDED, Capabilities
 from orbat.store.dataset import query_dataset
 from orbat.store.disk import is_storage_failure, storage_error
 
@@ -76,6 +78,13 @@ def replacement(quads: Sequence[Quad], graph: str | None) -> str:
     return drop + insert_data(quads)
 
 
+def _not_late(deadline: Deadline | None) -> None:
+    """pyoxigraph cannot stop a running query or write: only refuse to start one past its deadline."""
+    deadline = current(deadline)
+    if deadline is not None:
+        deadline.check()
+
+
 class EmbeddedStore:
     """pyoxigraph behind the TripleStore contract.
 
@@ -94,6 +103,7 @@ class EmbeddedStore:
         self.bulk_bytes = bulk_bytes  # writes of this many bytes or more go through the bulk loader
         self._lock = threading.RLock()
         self._reopen_needed = False
+        self._writes = 0
         try:
             if self.path and read_only:
                 self._store = Store.read_only(str(self.path))
@@ -121,7 +131,9 @@ class EmbeddedStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        deadline: Deadline | None = None,
     ) -> QueryResult:
+        _not_late(deadline)
         dataset = query_dataset(sparql, default_graphs, named_graphs)
         options: dict[str, object] = {"use_default_graph_as_union": True}
         if dataset is not None:
@@ -181,7 +193,9 @@ class EmbeddedStore:
             for graph in list(self._journal.pending()):
                 self._journal.restore(store, graph)  # a replacement whose undo failed with the disk
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, deadline: Deadline | None = None) -> None:
+        _not_late(deadline)
+        self._writes += 1
         document = insert_data_document(sparql) if len(sparql) >= self.bulk_bytes else None
         if document is not None:
             data = document.encode()
@@ -203,7 +217,17 @@ class EmbeddedStore:
 
         self._write(run)
 
-    def load(self, data: bytes, format: RdfFormat, graph: str | None = None, *, replace: bool = False) -> int:
+    def load(
+        self,
+        data: bytes,
+        format: RdfFormat,
+        graph: str | None = None,
+        *,
+        replace: bool = False,
+        deadline: Deadline | None = None,
+    ) -> int:
+        _not_late(deadline)
+        self._writes += 1
         # Bulk: triples into a named graph, or quads added into their graphs (a replacement of
         # everything stays one transaction).
         bulkable = (graph is not None and format not in QUAD_FORMATS) or (graph is None and not replace)
@@ -260,16 +284,27 @@ class EmbeddedStore:
             raise
         self._journal.discard(graph)
 
-    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+    def quads(self, graph: str | None = None, *, deadline: Deadline | None = None) -> Iterator[Quad]:
+        _not_late(deadline)
         if graph is None:
             return (q for q in self._store if not isinstance(q.graph_name, DefaultGraph))
         return self._store.quads_for_pattern(None, None, None, NamedNode(graph))
 
-    def graphs(self) -> list[str]:
+    def graphs(self, *, deadline: Deadline | None = None) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
 
-    def drop(self, graph: str | None = None) -> None:
-        self.update(f"DROP SILENT GRAPH <{graph}>" if graph else "DROP ALL")
+    def drop(self, graph: str | None = None, *, deadline: Deadline | None = None) -> None:
+        targets = [graph] if graph else self.graphs()
+        if targets:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in targets), deadline=deadline)
+
+    def version(self, *, deadline: Deadline | None = None) -> str:
+        """Writes through this object, counted: other processes cannot write to an embedded store
+        while this one holds it, and a read-only view follows through api.isolation."""
+        return f"{id(self)}:{self._writes}"
+
+    def capabilities(self) -> Capabilities:
+        return EMBEDDED
 
     def flush(self) -> None:
         self._write(lambda store: store.flush())
