@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from orbat import namespaces, ontology
+from orbat import namespaces, ontology, symbols
 from orbat.models import (
     Claim,
     ClaimsPage,
@@ -196,13 +196,15 @@ def near(store: TripleStore, names: NameIndex, place: str, radius_km: float) -> 
     return NearAnswer(place=Ref(id=match.id, label=match.label), radius_km=radius_km, results=results)
 
 
-def entity(store: TripleStore, names: NameIndex, entity_id: str) -> EntityDetail:
-    """An entity page: labels, kinds, facts, structure and every claim about it."""
+def entity(store: TripleStore, names: NameIndex, entity_id: str, side: str | None = None) -> EntityDetail:
+    """An entity page: labels, kinds, facts, structure, its military symbol (affiliation relative to
+    ``side``, an alliance id) and every claim about it."""
     match = names.get(entity_id)
     if match is None:
         suggestions = [m.id for m in names.suggest(entity_id)]
         raise QueryError(f"no entity with id {entity_id!r}", status=404, suggestions=suggestions)
     args = {"entity": match.id}
+    sidc, symbol = symbols.entity_symbol(store, match.iri, side)
     facts = execute(store, internal_query("entity-facts"), args, names).rows
     fact = facts[0] if facts else {}
     links: dict[str, list[Link]] = {"parent": [], "subunit": [], "alliance": [], "located_in": []}
@@ -231,6 +233,8 @@ def entity(store: TripleStore, names: NameIndex, entity_id: str) -> EntityDetail
         alliances=links["alliance"],
         located_in=links["located_in"],
         claims=claims_of(run(store, "entity", args, names).rows, names),
+        sidc=sidc,
+        symbol=symbol,
     )
 
 

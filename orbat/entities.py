@@ -65,7 +65,17 @@ def described(entities: dict[str, Entity]) -> dict[str, Entity]:
 
 _ENTITY_KEYS = (
     ["id", "kind", "label"],
-    ["aliases", "echelon", "function", "function_basis", "reliability", "reliability_basis", "geo", "located_in", "description"],
+    [
+        "aliases",
+        "echelon",
+        "function",
+        "function_basis",
+        "reliability",
+        "reliability_basis",
+        "geo",
+        "located_in",
+        "description",
+    ],
 )
 
 

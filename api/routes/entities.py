@@ -50,5 +50,13 @@ async def search_entities(
 async def get_entity(
     request: Request,
     entity_id: Annotated[str, Path(description="The entity id (al-tanf, hezbollah).")],
+    side: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="An alliance or coalition id (r-plus-6): the symbol's affiliation is relative to it.",
+        ),
+    ] = None,
 ) -> EntityDetail:
-    return await blocking(request, answers.entity, STORE, NAMES, entity_id)
+    return await blocking(request, answers.entity, STORE, NAMES, entity_id, side)
