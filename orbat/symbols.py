@@ -134,11 +134,9 @@ def _relation_label(relation: str) -> str:
 
 
 def _basis(row: dict[str, str | None]) -> str | None:
-    if row["via"] is None:
+    if row["relation"] is None:
         return None  # the side itself
     via = row["viaLabel"] or _local(row["via"])
-    if row["other"] is None:  # a member of another alliance
-        return f"{via} (another alliance)"
     return f"{via} {_relation_label(str(row['relation']))} {row['otherLabel'] or _local(row['other'])}"
 
 
@@ -230,3 +228,8 @@ def entity_symbol(store: TripleStore, actor: str, side: str | None = None) -> tu
     if parts is None:
         return None, None
     return symbol_of(parts, affiliations(store, actor).get(actor), side_iri(store, side))
+
+
+def short_side(side: str | None) -> str | None:
+    """A side's id from its IRI."""
+    return _local(side)
