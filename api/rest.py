@@ -1,4 +1,5 @@
-"""REST API under /api: entities, near, claims, sources, reports, alliances, units, queries, export, health.
+"""REST API under /api: entities, near, claims, sources, reports, alliances, units, symbols, queries, export,
+health.
 
 Each URL segment has its module under ``api/routes``; ``router(workspace)`` gathers them, and the
 web page at ``/``, for one app (the named queries are the workspace's). Handlers only shape HTTP:
@@ -10,7 +11,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.routes import alliances, claims, entities, export, health, near, page, queries, reports, sources, units
+from api.routes import (
+    alliances,
+    claims,
+    entities,
+    export,
+    health,
+    near,
+    page,
+    queries,
+    reports,
+    sources,
+    symbols,
+    units,
+)
 from api.routes.common import check_query_string
 from api.routes.numbers import check_numbers
 from orbat.workspace import Workspace
@@ -27,6 +41,7 @@ def router(workspace: Workspace | None) -> APIRouter:
         reports.router,
         alliances.router,
         units.router,
+        symbols.router,
         queries.router(workspace),
         export.router,
         health.router,

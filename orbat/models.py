@@ -154,6 +154,18 @@ class Symbol(BaseModel):
     )
 
 
+class SymbolEntry(BaseModel):
+    """One actor's symbol toward a side (GET /api/symbols)."""
+
+    id: str
+    label: str
+    sidc: str
+    function: str | None
+    echelon: str | None
+    affiliation: str
+    basis: str | None = Field(description="The link that gives the affiliation.")
+
+
 class EntityDetail(Answer):
     id: str
     iri: str

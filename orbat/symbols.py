@@ -29,7 +29,7 @@ from functools import cache
 from rdflib import RDFS, URIRef
 
 from orbat import ontology
-from orbat.models import SideAffiliation, Symbol
+from orbat.models import SideAffiliation, Symbol, SymbolEntry
 from orbat.namespaces import ID, ORB
 from orbat.queries import QueryError, Table, internal_query, table
 from orbat.store.base import TripleStore
@@ -233,3 +233,25 @@ def entity_symbol(store: TripleStore, actor: str, side: str | None = None) -> tu
 def short_side(side: str | None) -> str | None:
     """A side's id from its IRI."""
     return _local(side)
+
+
+def symbol_table(store: TripleStore, side: str | None = None) -> list[SymbolEntry]:
+    """Every actor a map draws, with its SIDC toward ``side`` (an id; None: unknown)."""
+    iri = side_iri(store, side)
+    found = affiliations(store)
+    entries = []
+    for actor, parts in symbol_parts(store).items():
+        affiliation, identity = identity_for(found.get(actor), iri)
+        link = found.get(actor, {}).get(iri) if iri else None
+        entries.append(
+            SymbolEntry(
+                id=str(_local(actor)),
+                label=parts.label,
+                sidc=compose(parts, identity),
+                function=parts.function,
+                echelon=parts.echelon,
+                affiliation=affiliation,
+                basis=link.basis if link else None,
+            )
+        )
+    return entries
