@@ -42,7 +42,9 @@ def test_sidc_of_seed_units(kb: EmbeddedStore, entity: str, side: str | None, ex
 
 
 def test_affiliation_flips_with_the_side_and_nothing_else_does(kb: EmbeddedStore) -> None:
-    ours, theirs, none = (sidc(kb, "31st-guards-air-assault-brigade", s) for s in ("r-plus-6", "us-led-coalition", None))
+    ours, theirs, none = (
+        sidc(kb, "31st-guards-air-assault-brigade", s) for s in ("r-plus-6", "us-led-coalition", None)
+    )
     assert (ours[3], theirs[3], none[3]) == ("3", "6", "1")
     assert ours[:3] + ours[4:] == theirs[:3] + theirs[4:] == none[:3] + none[4:]
     found = symbols.affiliations(kb, BRIGADE)[BRIGADE]
