@@ -4,7 +4,6 @@ formats: tests/test_map_exports.py)."""
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
