@@ -64,4 +64,3 @@ def test_exports_are_byte_identical_after_a_rebuild(kb: EmbeddedStore, rebuilt: 
 def test_unknown_graph_is_refused(kb: EmbeddedStore) -> None:
     with pytest.raises(StoreError, match="no named graph"):
         exported(kb, "turtle", "https://example.org/nothing")
-
