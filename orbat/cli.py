@@ -432,13 +432,16 @@ def near(
 def entity(
     ctx: typer.Context,
     entity_id: Annotated[str, typer.Argument(metavar="ID", help="The entity id (al-tanf, hezbollah).")],
+    side: Annotated[
+        str | None, typer.Option(help="An alliance id: the symbol's affiliation is relative to it.")
+    ] = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
-    """An entity: labels, kind, structure and every claim about it (as GET /api/entities/ID)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id))
+    """An entity: labels, kind, structure, military symbol and every claim about it (as GET /api/entities/ID)."""
+    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.entity(s, n, entity_id, side))
 
 
 @app.command()
