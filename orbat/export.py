@@ -54,14 +54,10 @@ def prepare(
     store: TripleStore, format_name: str, graph: str | None = None, options: Options | None = None
 ) -> tuple[ExportFormat, str | None]:
     """Check an export request before any byte is written: the format (400), the graph (IRI or short
-    name; 404 when the store has no such graph), a map export's options (as_of 400, side 404). A
-    streamed answer cannot change its status later."""
+    name; 404 when the store has no such graph), a map export's options (as_of 400, side 404; the RDF
+    formats ignore them). A streamed answer cannot change its status later."""
     fmt = export_format(format_name)
-    if options is not None and options != Options():
-        if fmt.rdf is not None:
-            raise StoreError(
-                f"as_of and side are options of the map exports ({', '.join(MAP_EXPORTS)}), not of {fmt.name}"
-            )
+    if options is not None and fmt.rdf is None:  # the RDF formats have no options: they ignore them
         check_options(store, options)
     iri = graph_iri(graph or None)
     if iri is not None:

@@ -182,8 +182,8 @@ def test_orbat_mapper_positions_are_dated_states_with_their_evidence(scenario: d
         ({"format": "kml", "side": "r-plus-6"}, 200, "application/vnd.google-earth.kml+xml"),
         ({"format": "orbat-mapper", "as_of": "2017-05-21"}, 200, "application/json"),
         ({"format": "geojson", "side": "syria"}, 404, None),
-        ({"format": "geojson", "as_of": "2017-21-05"}, 400, None),
-        ({"format": "turtle", "side": "r-plus-6"}, 400, None),
+        ({"format": "geojson", "as_of": "2017-21-05"}, 422, None),
+        ({"format": "turtle", "side": "r-plus-6"}, 200, "text/turtle"),
     ],
 )
 def test_map_exports_over_http(client: TestClient, params: dict[str, str], status: int, media_type: str | None) -> None:

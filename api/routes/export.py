@@ -7,6 +7,7 @@ the CLI's) runs on the query pool into a spooled file that is then streamed (``a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -64,11 +65,9 @@ async def export(
         ),
     ] = None,
     as_of: Annotated[
-        str | None,
+        dt.date | None,
         Query(
-            min_length=10,
-            max_length=10,
-            description="Map formats (geojson, kml, orbat-mapper): only claims reported by this date (YYYY-MM-DD).",
+            description="Map formats (geojson, kml, orbat-mapper): only claims reported by this date; others ignore it."
         ),
     ] = None,
     side: Annotated[
@@ -76,11 +75,12 @@ async def export(
         Query(
             min_length=1,
             max_length=200,
-            description="Map formats: the alliance or coalition id whose viewpoint sets the symbols' affiliation.",
+            description="Map formats: the alliance or coalition id whose viewpoint sets the symbols' affiliation "
+            "(others ignore it).",
         ),
     ] = None,
 ) -> SpooledResponse:
-    options = Options(as_of=as_of, side=side)
+    options = Options(as_of=as_of.isoformat() if as_of else None, side=side)
     fmt, iri = await blocking(request, prepare, STORE, format_name, graph, options)
     # no query timeout: an export's work is bounded by the size of the knowledge base
     path = await in_pool(request, spool, write_export, STORE, fmt, iri, options)
