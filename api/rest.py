@@ -1,5 +1,5 @@
 """REST API under /api: entities, near, claims, corroboration, contradictions, sources, reports,
-alliances, units, queries, export, health.
+alliances, units, symbols, drafts, queries, export, health.
 
 Each URL segment has its module under ``api/routes``; ``router(workspace)`` gathers them, and the
 web page at ``/``, for one app (the named queries are the workspace's). Handlers only shape HTTP:
@@ -26,6 +26,7 @@ from api.routes import (
     reports,
     review,
     sources,
+    symbols,
     units,
 )
 from api.routes.common import check_query_string
@@ -47,6 +48,7 @@ def router(workspace: Workspace | None) -> APIRouter:
         drafts.router,
         alliances.router,
         units.router,
+        symbols.router,
         queries.router(workspace),
         export.router,
         health.router,

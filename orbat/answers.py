@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from orbat import namespaces, ontology, paging
+from orbat import namespaces, ontology, paging, symbols
 from orbat.models import (
     Claim,
     ClaimsPage,
@@ -290,14 +290,16 @@ def entity(
     as_of: str | None = None,
     valid_at: str | None = None,
     include_drafts: bool = False,
+    side: str | None = None,
 ) -> EntityDetail:
-    """An entity page: labels, kinds, facts, structure and every claim about it (drafts too, if
-    ``include_drafts``)."""
+    """An entity page: labels, kinds, facts, structure, its military symbol (affiliation relative to
+    ``side``, an alliance id) and every claim about it (drafts too, if ``include_drafts``)."""
     match = names.get(entity_id)
     if match is None:
         suggestions = [m.id for m in names.suggest(entity_id)]
         raise QueryError(f"no entity with id {entity_id!r}", status=404, suggestions=suggestions)
     args = {"entity": match.id}
+    sidc, symbol = symbols.entity_symbol(store, match.iri, side)
     facts = execute(store, internal_query("entity-facts"), args, names).rows
     fact = facts[0] if facts else {}
     links: dict[str, list[Link]] = {"parent": [], "subunit": [], "alliance": [], "located_in": []}
@@ -328,6 +330,8 @@ def entity(
         claims=_claims(
             store, run(store, "entity", {**args, **when(as_of, valid_at), **_drafts(include_drafts)}, names).rows, names
         ),
+        sidc=sidc,
+        symbol=symbol,
     )
 
 

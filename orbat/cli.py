@@ -31,11 +31,11 @@ from orbat import analysis, answers, changes, config, reports
 from orbat.annotations import AnnotationError
 from orbat.build import compile_graphs
 from orbat.checks import run_checks
-from orbat.export import FORMATS, export_format, write
+from orbat.export import FORMATS, prepare, write
+from orbat.exporters import Options
 from orbat.extract.inputs import DraftInputError, ReportMeta, parse_date
 from orbat.models import Answer, QueryResult
 from orbat.names import NameIndex
-from orbat.namespaces import graph_iri
 from orbat.queries import (
     QueryError,
     Table,
@@ -510,19 +510,22 @@ def entity(
     entity_id: Annotated[str, typer.Argument(metavar="ID", help="The entity id (al-tanf, hezbollah).")],
     as_of: AsOfOption = None,
     valid_at: ValidAtOption = None,
+    side: Annotated[
+        str | None, typer.Option(help="An alliance id: the symbol's affiliation is relative to it.")
+    ] = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
     include_drafts: DraftsOption = False,
 ) -> None:
-    """An entity: labels, kind, structure and every claim about it (as GET /api/entities/ID)."""
+    """An entity: labels, kind, structure, military symbol and every claim about it (as GET /api/entities/ID)."""
     _answer(
         ctx,
         store,
         sparql_url,
         _output(fmt, as_json),
-        lambda s, n: answers.entity(s, n, entity_id, as_of, valid_at, include_drafts),
+        lambda s, n: answers.entity(s, n, entity_id, as_of, valid_at, include_drafts, side),
     )
 
 
@@ -657,17 +660,23 @@ def export(
         typer.Option(help="A named graph (IRI or background, inferred, ontology, source/DOC); default: all."),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Map formats: only claims reported by this date.")] = None,
+    side: Annotated[
+        str | None, typer.Option(help="Map formats: the alliance whose viewpoint sets affiliations.")
+    ] = None,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
 ) -> None:
-    """Export the knowledge base: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads or GeoJSON."""
-    chosen = export_format(fmt)
+    """Export the knowledge base: Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads, or a map:
+    GeoJSON, KML, ORBAT Mapper (geojson, kml, orbat-mapper; with --as-of and --side)."""
     triple_store = _reading_store(_workspace(ctx), store, sparql_url)
+    options = Options(as_of=as_of, side=side)
+    chosen, iri = prepare(triple_store, fmt, graph, options)
     if output is None:
-        write(triple_store, chosen, sys.stdout.buffer, graph_iri(graph))
+        write(triple_store, chosen, sys.stdout.buffer, iri, options)
         return
     with output.open("wb") as handle:
-        write(triple_store, chosen, handle, graph_iri(graph))
+        write(triple_store, chosen, handle, iri, options)
     err.print(f"[green]wrote[/green] {output} ({output.stat().st_size} bytes)")
 
 

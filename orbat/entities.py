@@ -1,5 +1,5 @@
 """Entities of the annotation files: actors, places, events and equipment, checked against the
-ontology (kinds, echelons) and for dangling references; plus the commenters and unknown authors
+ontology (kinds, echelons, functions) and for dangling references; plus the commenters and unknown authors
 that the source documents imply.
 """
 
@@ -47,6 +47,8 @@ class Entity:
     label: str
     aliases: tuple[str, ...] = ()
     echelon: str | None = None
+    function: str | None = None  # a concept of the unit-function scheme (the symbol's main icon)
+    function_basis: str | None = None
     reliability: str | None = None
     reliability_basis: str | None = None
     geo: Geo | None = None
@@ -69,6 +71,8 @@ _ENTITY_KEYS = (
     [
         "aliases",
         "echelon",
+        "function",
+        "function_basis",
         "reliability",
         "reliability_basis",
         "geo",
@@ -120,6 +124,13 @@ def entity_entry(entry: Any, fallback: str, workspace: Workspace | None, report:
     if entry.get("status", DRAFT) != DRAFT:
         raise AnnotationError(where, f"an entity's status is draft or none, got {entry['status']!r}")
     draft, proposed = draft_of(entry)
+    function = optional_text(entry, "function")
+    functions = ontology.functions(workspace)
+    if function is not None and function not in functions:
+        raise AnnotationError(where, f"unknown function {function!r} (known: {', '.join(sorted(functions))})")
+    function_basis = optional_text(entry, "function_basis")
+    if function_basis is not None and function is None:
+        raise AnnotationError(where, "function_basis without a function")
     reliability = optional_text(entry, "reliability")
     if reliability is not None and (len(reliability) != 1 or reliability not in RELIABILITY_GRADES):
         raise AnnotationError(where, f"reliability {reliability!r} is not one of A-F")
@@ -129,6 +140,8 @@ def entity_entry(entry: Any, fallback: str, workspace: Workspace | None, report:
         label=text(entry["label"], where, "label"),
         aliases=tuple(texts(entry.get("aliases"), where, "aliases")),
         echelon=echelon,
+        function=function,
+        function_basis=function_basis,
         reliability=reliability,
         reliability_basis=optional_text(entry, "reliability_basis"),
         geo=None if entry.get("geo") is None else _geo(entry["geo"], where),

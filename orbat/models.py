@@ -182,6 +182,43 @@ class Link(Ref):
     graph: str = Field(description="The named graph that holds the link: background, inferred or source/DOC.")
 
 
+class SideAffiliation(BaseModel):
+    """How an entity stands toward one side (an alliance or coalition), and why."""
+
+    side: str
+    side_label: str | None
+    affiliation: str = Field(description="friend, assumed-friend, neutral, hostile (unknown when absent).")
+    standard_identity: str = Field(description="The SIDC's standard identity digit (3 friend, 6 hostile...).")
+    basis: str | None = Field(description="The link that gives it: 'Russian Armed Forces member of R+6'.")
+
+
+class Symbol(BaseModel):
+    """What the entity's military symbol is made of (APP-6 D / MIL-STD-2525 D)."""
+
+    function: str | None = Field(description="A concept of the unit-function scheme: infantry, air-assault...")
+    function_label: str | None
+    function_basis: str | None = Field(description="The source's words or background knowledge behind it.")
+    function_status: str = Field(description="The function is background knowledge of the annotators.")
+    echelon: str | None = Field(description="A concept of the echelon scheme: brigade, battalion...")
+    side: str | None = Field(description="The side the sidc's affiliation is relative to (none: unknown).")
+    affiliation: str = Field(description="The affiliation toward that side.")
+    affiliation_by_side: dict[str, SideAffiliation] = Field(
+        description="Side id -> affiliation, for every side the knowledge base relates the entity to."
+    )
+
+
+class SymbolEntry(BaseModel):
+    """One actor's symbol toward a side (GET /api/symbols)."""
+
+    id: str
+    label: str
+    sidc: str
+    function: str | None
+    echelon: str | None
+    affiliation: str
+    basis: str | None = Field(description="The link that gives the affiliation.")
+
+
 class EntityDetail(Answer):
     id: str
     iri: str
@@ -199,9 +236,19 @@ class EntityDetail(Answer):
     claims: list[Claim] = Field(
         description="Every claim in which the entity is subject or object, or the equipment used (see role)."
     )
+    claims: list[Claim] = Field(description="Every claim in which the entity is subject or object.")
+    sidc: str | None = Field(
+        default=None,
+        description="20-digit APP-6 D / MIL-STD-2525 D SIDC of the entity's symbol, its affiliation relative to "
+        "the chosen side (unknown without one); none for entities a map does not draw as units.",
+    )
+    symbol: Symbol | None = Field(default=None, description="What the symbol is made of.")
 
     def caption(self) -> str:
         parts = [f"{self.label} ({self.id}; {', '.join(self.kind)})"]
+        if self.sidc and self.symbol:
+            function = self.symbol.function_label or "function unknown"
+            parts.append(f"symbol {self.sidc} ({function}, {self.symbol.affiliation})")
         if self.description:
             parts.append(self.description)
         if self.coordinates:

@@ -7,6 +7,8 @@ from rdflib import Namespace
 BASE = "https://w3id.org/orbat/"
 ORB = Namespace(BASE + "ontology#")
 ECH = Namespace(BASE + "echelon/")
+FUNCTION = Namespace(BASE + "function/")
+AFFILIATION = Namespace(BASE + "affiliation/")
 STATUS = Namespace(BASE + "status/")
 MODALITY = Namespace(BASE + "modality/")
 ID = Namespace(BASE + "id/")
@@ -26,6 +28,8 @@ INFERRED_GRAPH = GRAPH["inferred"]
 PREFIXES = {
     "orb": str(ORB),
     "ech": str(ECH),
+    "fn": str(FUNCTION),
+    "aff": str(AFFILIATION),
     "st": str(STATUS),
     "mod": str(MODALITY),
     "id": str(ID),

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from orbat.namespaces import ECH, MODALITY, ORB, STATUS
+from orbat.namespaces import ECH, FUNCTION, MODALITY, ORB, STATUS
 from orbat.workspace import Workspace, package_files
 
 
@@ -107,6 +107,11 @@ def _scheme_concepts(scheme: URIRef, files: tuple[Path, ...]) -> dict[str, URIRe
 
 def echelons(workspace: Workspace | None = None) -> dict[str, URIRef]:
     return scheme_concepts(ECH.scheme, workspace)
+
+
+def functions(workspace: Workspace | None = None) -> dict[str, URIRef]:
+    """The unit functions (infantry, air-assault, ...): the main icons of military symbols."""
+    return scheme_concepts(FUNCTION.scheme, workspace)
 
 
 def statuses(workspace: Workspace | None = None) -> dict[str, URIRef]:

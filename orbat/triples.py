@@ -27,6 +27,7 @@ from orbat.namespaces import (
     BACKGROUND_GRAPH,
     CLAIM,
     ECH,
+    FUNCTION,
     GEO,
     ID,
     MODALITY,
@@ -74,6 +75,10 @@ def _entity_triples(graph: Graph, entity: Entity, classes: dict[str, URIRef]) ->
         graph.add((node, ORB.status, STATUS.draft))
     if entity.echelon:
         graph.add((node, ORB.echelon, ECH[entity.echelon]))
+    if entity.function:
+        graph.add((node, ORB.function, FUNCTION[entity.function]))
+    if entity.function_basis:
+        graph.add((node, ORB.functionBasis, Literal(entity.function_basis, lang="en")))
     if entity.reliability:
         graph.add((node, ORB.reliability, Literal(entity.reliability)))
     if entity.reliability_basis:

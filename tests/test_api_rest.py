@@ -399,6 +399,7 @@ def test_export_geojson(api_client: TestClient) -> None:
     assert all(
         f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2 for f in collection["features"]
     )
-    claims = [f["properties"] for f in collection["features"] if f["properties"]["feature"] == "claim"]
-    assert claims and all({"relation", "source", "quote"} <= set(p) for p in claims)
-    assert any("60 Norwegian soldiers" in (p["quote"] or "") for p in claims)
+    actors = [f["properties"] for f in collection["features"] if f["properties"]["feature"] == "actor"]
+    claims = [c for p in actors for c in p["claims"]]
+    assert claims and all({"relation", "quotes", "grade"} <= set(c) for c in claims)
+    assert any("60 Norwegian soldiers" in q["quote"] for c in claims for q in c["quotes"])

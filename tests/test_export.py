@@ -1,10 +1,9 @@
-"""Exports parse back into isomorphic graphs, are byte-identical across rebuilds, and the GeoJSON
-is a FeatureCollection a GIS opens."""
+"""Exports parse back into isomorphic graphs and are byte-identical across rebuilds (the map
+formats: tests/test_map_exports.py)."""
 
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
@@ -58,29 +57,10 @@ def test_nquads_round_trip(kb: EmbeddedStore) -> None:
 
 
 def test_exports_are_byte_identical_after_a_rebuild(kb: EmbeddedStore, rebuilt: EmbeddedStore) -> None:
-    for name in ("turtle", "trig", "nquads", "geojson"):
+    for name in ("turtle", "trig", "nquads", "geojson", "kml", "orbat-mapper"):
         assert exported(rebuilt, name) == exported(kb, name), name
 
 
 def test_unknown_graph_is_refused(kb: EmbeddedStore) -> None:
     with pytest.raises(StoreError, match="no named graph"):
         exported(kb, "turtle", "https://example.org/nothing")
-
-
-def test_geojson_features_carry_entity_relation_source_and_quote(kb: EmbeddedStore) -> None:
-    collection = json.loads(exported(kb, "geojson"))
-    assert collection["type"] == "FeatureCollection"
-    features = collection["features"]
-    places = [f for f in features if f["properties"]["feature"] == "place"]
-    claims = [f for f in features if f["properties"]["feature"] == "claim"]
-    assert places and claims
-    for feature in features:
-        lon, lat = feature["geometry"]["coordinates"]
-        assert feature["geometry"]["type"] == "Point" and -180 <= lon <= 180 and -90 <= lat <= 90
-    moved = [
-        f["properties"]
-        for f in claims
-        if f["properties"]["place_label"] == "al-Tanf" and f["properties"]["relation"].endswith("#movedTo")
-    ]
-    assert moved and moved[0]["quote"] and moved[0]["source"] and moved[0]["subject_label"]
-    assert len({f["id"] for f in features}) == len(features)

@@ -53,5 +53,15 @@ async def get_entity(
     as_of: AsOf = None,
     valid_at: ValidAt = None,
     include_drafts: IncludeDrafts = False,
+    side: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="An alliance or coalition id (r-plus-6): the symbol's affiliation is relative to it.",
+        ),
+    ] = None,
 ) -> EntityDetail:
-    return await blocking(request, answers.entity, STORE, NAMES, entity_id, iso(as_of), iso(valid_at), include_drafts)
+    return await blocking(
+        request, answers.entity, STORE, NAMES, entity_id, iso(as_of), iso(valid_at), include_drafts, side
+    )

@@ -1,4 +1,5 @@
-"""/api/export: the knowledge base as a download, in an RDF format or as GeoJSON.
+"""/api/export: the knowledge base as a download, in an RDF format or a map format (GeoJSON, KML,
+ORBAT Mapper; with as_of and side).
 
 The format and the graph are checked first (400, 404); the serialization (``orbat.export.write``,
 the CLI's) runs on the query pool into a spooled file that is then streamed (``api.streaming``).
@@ -6,6 +7,7 @@ the CLI's) runs on the query pool into a spooled file that is then streamed (``a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,6 +16,7 @@ from api.execution import STORE
 from api.routes.common import blocking, error_responses, in_pool
 from api.streaming import SpooledResponse, spool, take
 from orbat.export import FORMATS, ExportFormat, filename, prepare, write
+from orbat.exporters import Options
 from orbat.store import TripleStore
 
 router = APIRouter(tags=["export"])
@@ -23,7 +26,11 @@ _GEOJSON = {
     "required": ["type", "features"],
     "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}},
 }
-_BODY_SCHEMAS: dict[str, dict[str, Any]] = {"geojson": _GEOJSON, "jsonld": {}}  # JSON; the others are text
+_BODY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "geojson": _GEOJSON,
+    "jsonld": {},
+    "orbat-mapper": {"type": "object"},
+}  # JSON; the others are text
 _BODIES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The export, as an attachment named orbat-<graph or all>.<extension>.",
@@ -32,8 +39,8 @@ _BODIES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def write_export(store: TripleStore, fmt: ExportFormat, graph: str | None, output: IO[bytes]) -> None:
-    write(store, fmt, output, graph=graph)
+def write_export(store: TripleStore, fmt: ExportFormat, graph: str | None, options: Options, output: IO[bytes]) -> None:
+    write(store, fmt, output, graph=graph, options=options)
 
 
 @router.get(
@@ -54,13 +61,29 @@ async def export(
             min_length=1,
             max_length=1000,
             description="A named graph: an IRI or a short name (background, inferred, ontology, source/DOC); "
-            "default: every graph (the union for triple formats). GeoJSON takes none.",
+            "default: every graph (the union for triple formats). The map formats take none.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        dt.date | None,
+        Query(
+            description="Map formats (geojson, kml, orbat-mapper): only claims reported by this date; others ignore it."
+        ),
+    ] = None,
+    side: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Map formats: the alliance or coalition id whose viewpoint sets the symbols' affiliation "
+            "(others ignore it).",
         ),
     ] = None,
 ) -> SpooledResponse:
-    fmt, iri = await blocking(request, prepare, STORE, format_name, graph)
+    options = Options(as_of=as_of.isoformat() if as_of else None, side=side)
+    fmt, iri = await blocking(request, prepare, STORE, format_name, graph, options)
     # no query timeout: an export's work is bounded by the size of the knowledge base
-    path = await in_pool(request, spool, write_export, STORE, fmt, iri)
+    path = await in_pool(request, spool, write_export, STORE, fmt, iri, options)
     return SpooledResponse(
         take(path),
         media_type=fmt.media_type,
