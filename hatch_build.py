@@ -1,6 +1,7 @@
 """The wheel build hook: the web page's browser libraries, installed with npm from their pinned
 versions and copied into api/static/vendor before the wheel (or the editable install) is made
-(web/build_assets.py says how). Without Node.js and npm the install stops with a message saying so."""
+(web/build_assets.py says how). Without Node.js and npm, the same pinned packages are fetched from the
+registry and checked against the lock file's hashes."""
 
 from __future__ import annotations
 

@@ -12,17 +12,23 @@ Only the standard library: the build runs this in hatchling's isolated environme
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import urllib.request
 from pathlib import Path
 
 WEB = Path(__file__).resolve().parent
 ROOT = WEB.parent
 VENDOR = ROOT / "api" / "static" / "vendor"
 STAMP = VENDOR / ".installed"
+REGISTRY = os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 
 
 class AssetError(RuntimeError):
@@ -50,13 +56,49 @@ def up_to_date() -> bool:
     )
 
 
+def _package_of(source: str) -> str:
+    """The npm package a listed file belongs to: ``@zazuko/yasgui/build/x.js`` -> ``@zazuko/yasgui``."""
+    parts = source.split("/")
+    return "/".join(parts[:2]) if parts[0].startswith("@") else parts[0]
+
+
+def fetch_locked() -> None:
+    """Without npm: each package that holds a listed file, fetched from the registry at the address
+    and checked against the integrity hash that package-lock.json records, unpacked into node_modules
+    (the page loads only the packages' built bundles, which need nothing else)."""
+    lock = json.loads((WEB / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    for package in sorted({_package_of(source) for source in assets().values()}):
+        entry = lock.get(f"node_modules/{package}")
+        if not entry or "version" not in entry or "integrity" not in entry:
+            raise AssetError(f"web/package-lock.json has no version and hash for {package}")
+        url = entry.get("resolved") or f"{REGISTRY}/{package}/-/{package.split('/')[-1]}-{entry['version']}.tgz"
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                data = response.read()
+        except OSError as exc:
+            raise AssetError(f"could not fetch {url}: {exc}") from exc
+        algorithm, expected = entry["integrity"].split("-", 1)
+        if base64.b64encode(hashlib.new(algorithm, data).digest()).decode() != expected:
+            raise AssetError(f"{url} does not match its integrity hash in package-lock.json")
+        target = WEB / "node_modules" / package
+        if target.exists():
+            shutil.rmtree(target)
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+            for member in archive.getmembers():
+                name = member.name.split("/", 1)[1] if "/" in member.name else ""
+                if member.isfile() and name and ".." not in Path(name).parts:
+                    destination = target / name
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    extracted = archive.extractfile(member)
+                    assert extracted is not None
+                    destination.write_bytes(extracted.read())
+
+
 def npm_ci() -> None:
     npm = shutil.which("npm")
-    if npm is None:
-        raise AssetError(
-            "orbat's web page needs Node.js (18 or later) and npm at install time to fetch its pinned browser "
-            "libraries (web/package.json): install them (Debian: apt-get install nodejs npm) and install orbat again"
-        )
+    if npm is None:  # a machine with Python only: the same pinned, hash-checked packages
+        fetch_locked()
+        return
     command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
     done = subprocess.run(command, cwd=WEB, capture_output=True, text=True, check=False)
     if done.returncode != 0:
