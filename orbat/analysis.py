@@ -9,22 +9,16 @@ one shape.
 
 from __future__ import annotations
 
-from orbat.answers import QueryRow, claim_details, claims_of, short, when
+from orbat.answers import QueryRow, claim_details, claims_of, rows_of_claims, short, when
 from orbat.models import Claim, Contradiction, Contradictions, Corroboration, CorroborationAnswer, LineClaim, Ref
 from orbat.names import NameIndex
-from orbat.queries import internal_query, resolve_entity, restrict, run, table
+from orbat.queries import resolve_entity, run
 from orbat.store.base import TripleStore
-
-_CHUNK = 400  # claims per VALUES block
 
 
 def claims_by_iri(store: TripleStore, names: NameIndex, iris: set[str]) -> dict[str, Claim]:
     """The claims named by ``iris``, whole, by IRI."""
-    rows: list[QueryRow] = []
-    query = internal_query("claim-cards")
-    ordered = sorted(iris)
-    for start in range(0, len(ordered), _CHUNK):
-        rows += table(store.query(restrict(query, "claim", ordered[start : start + _CHUNK]).sparql)).rows
+    rows = rows_of_claims(store, sorted(iris))
     details = claim_details(store, rows)
     by_claim: dict[str, list[QueryRow]] = {}
     for row in rows:

@@ -45,7 +45,6 @@ from orbat.queries import (
     Table,
     did_you_mean,
     execute,
-    get_query,
     internal_query,
     named_queries,
     resolve_entity,
@@ -117,6 +116,16 @@ def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50
 Details = dict[str, list[QueryRow]]  # claim IRI -> its rows of queries/internal/claim-details.rq
 _DETAILS_CHUNK = 400  # claims per VALUES block
 _PRECISIONS = {str(iri): name for name, iri in PRECISION_UNITS.items()}
+
+
+def rows_of_claims(store: TripleStore, iris: list[str]) -> list[QueryRow]:
+    """The rows of claims read by IRI (queries/internal/claim-cards.rq: the columns of the named
+    query claims, one row per claim and quote), 400 claims a query."""
+    rows: list[QueryRow] = []
+    query = internal_query("claim-cards")
+    for start in range(0, len(iris), _DETAILS_CHUNK):
+        rows += table(store.query(restrict(query, "claim", iris[start : start + _DETAILS_CHUNK]).sparql)).rows
+    return rows
 
 
 def claim_details(store: TripleStore, rows: list[QueryRow]) -> Details:
@@ -370,8 +379,7 @@ def claims(
     page = paging.page_ids(store, internal_query("claims-page"), page_args, names, "claim", limit, offset)
     found: list[Claim] = []
     if page.ids:  # the page's claims, read by id (the filters were applied to the ids)
-        drafts = {"include_drafts": "true"} if "include_drafts" in query_args else {}
-        table: Table = execute(store, restrict(get_query("claims"), "claim", page.ids), drafts, names)
+        table = Table([], rows_of_claims(store, page.ids))
         order = {claim_id: i for i, claim_id in enumerate(page.ids)}
         found = sorted(
             _claims(store, table.rows, names), key=lambda c: order.get(str(namespaces.CLAIM) + (c.id or ""), 0)

@@ -16,6 +16,7 @@ store's (``orbat.store.remote.bind_parameters``), never user text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from orbat.store.remote import bind_parameters
 
 COUNT_CAP = 1_000  # a total above this is not counted (counting costs ~2 us a claim)
 MAX_LIMIT = 500
+_ORDER_BY = re.compile(r"^ORDER BY\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
 _SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -76,6 +78,7 @@ def page_ids(
     if not more and (ids or offset == 0):
         total: int | None = offset + len(ids)
     else:
-        counted = _count(store, inline(query, args, names, f"\nLIMIT {COUNT_CAP + 1}"))
+        unordered = dataclasses.replace(query, sparql=_ORDER_BY.sub("", query.sparql))  # counting needs no order
+        counted = _count(store, inline(unordered, args, names, f"\nLIMIT {COUNT_CAP + 1}"))
         total = counted if counted <= COUNT_CAP else None
     return Ids(ids, total, offset + limit if more else None)
