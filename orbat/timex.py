@@ -15,8 +15,8 @@ import datetime as dt
 import re
 from typing import Any
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = [
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = [
     "january",
     "february",
     "march",
@@ -31,7 +31,7 @@ _MONTHS = [
     "december",
 ]
 _MONTH = (
-    r"(?P<month>" + "|".join(m.capitalize() for m in _MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+    r"(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
 _PATTERNS = [
     (
@@ -46,7 +46,7 @@ _PATTERNS = [
         "weekday",
         re.compile(
             r"\b(?:on|last|this|early on|late on)\s+(?P<weekday>"
-            + "|".join(w.capitalize() for w in _WEEKDAYS)
+            + "|".join(w.capitalize() for w in WEEKDAYS)
             + r")\b(?:\s+(?:morning|night|evening|afternoon))?",
             re.I,
         ),
@@ -74,7 +74,7 @@ _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "e
 
 def _month(name: str) -> int:
     name = name.lower().rstrip(".")
-    return next(i for i, m in enumerate(_MONTHS, start=1) if m.startswith(name[:3]))
+    return next(i for i, m in enumerate(MONTHS, start=1) if m.startswith(name[:3]))
 
 
 def _day_in_year(day: int, month: int, year: str | None, report: dt.date | None) -> dt.date | None:
@@ -99,7 +99,7 @@ def _resolve(kind: str, m: re.Match[str], report: dt.date | None) -> tuple[Any, 
     if report is None:
         return None
     if kind == "weekday":
-        back = (report.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7
+        back = (report.weekday() - WEEKDAYS.index(m["weekday"].lower())) % 7
         day = report - dt.timedelta(days=back)
         return day, day
     if kind == "yesterday":

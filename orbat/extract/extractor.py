@@ -23,28 +23,12 @@ from orbat.extract.places import lookup
 from orbat.extract.rules import Rules, load_rules
 from orbat.extract.segment import SpanIndex, sentences, starting_within
 from orbat.names import normalise
+from orbat.timex import MONTHS, WEEKDAYS
 
 _NOT_PLACES = frozenset(
     [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *WEEKDAYS,
+        *MONTHS,
         "the",
         "a",
         "an",
