@@ -12,17 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso, query_parameter
+from api.routes.common import AsOf, ValidAt, blocking, error_responses, iso, name_parameter, query_parameter
 from orbat import analysis, ontology
 from orbat.models import Contradictions, CorroborationAnswer
 
 router = APIRouter(tags=["evidence"])
 _MIN_LINES = query_parameter("corroboration", "min_lines")
 _MIN_KM = query_parameter("contradictions", "min_km")
-
-
-def _name(description: str) -> Query:  # type: ignore[valid-type]
-    return Query(min_length=1, max_length=500, description=description)
 
 
 @router.get(
@@ -32,7 +28,7 @@ def _name(description: str) -> Query:  # type: ignore[valid-type]
 )
 async def corroboration(
     request: Request,
-    subject: Annotated[str | None, _name("Only relations of this subject: id, name or alias.")] = None,
+    subject: Annotated[str | None, name_parameter("Only relations of this subject: id, name or alias.")] = None,
     relation: Annotated[
         str | None,
         Query(
@@ -40,7 +36,7 @@ async def corroboration(
             json_schema_extra={"enum": sorted(ontology.relations())},
         ),
     ] = None,
-    object: Annotated[str | None, _name("Only relations with this object: id, name or alias.")] = None,
+    object: Annotated[str | None, name_parameter("Only relations with this object: id, name or alias.")] = None,
     min_lines: Annotated[
         int, Query(ge=_MIN_LINES.minimum, le=_MIN_LINES.maximum, description=_MIN_LINES.description)
     ] = int(_MIN_LINES.default or 1),

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso, next_page
+from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso, name_parameter, next_page
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
 router = APIRouter(tags=["claims"])
-
-
-def _name(description: str) -> Any:
-    return Query(min_length=1, max_length=500, description=description)
 
 
 @router.get(
@@ -26,7 +22,7 @@ def _name(description: str) -> Any:
 async def list_claims(
     request: Request,
     response: Response,
-    subject: Annotated[str | None, _name("The subject: id, name or alias.")] = None,
+    subject: Annotated[str | None, name_parameter("The subject: id, name or alias.")] = None,
     relation: Annotated[
         str | None,
         Query(
@@ -34,8 +30,8 @@ async def list_claims(
             json_schema_extra={"enum": sorted(ontology.relations())},
         ),
     ] = None,
-    object: Annotated[str | None, _name("The object: id, name or alias.")] = None,
-    source: Annotated[str | None, _name("A source document id (see /api/sources).")] = None,
+    object: Annotated[str | None, name_parameter("The object: id, name or alias.")] = None,
+    source: Annotated[str | None, name_parameter("A source document id (see /api/sources).")] = None,
     hedged: Annotated[bool | None, Query(description="Only hedged (true) or unhedged (false) claims.")] = None,
     status: Annotated[
         str | None,

@@ -108,3 +108,8 @@ def next_page(request: Request, response: Response, answer: T) -> T:
         answer.next = url  # type: ignore[attr-defined]
         response.headers["Link"] = f'<{url}>; rel="next"'
     return answer
+
+
+def name_parameter(description: str) -> Any:
+    """A query parameter that names an entity or a document as people type it (1-500 characters)."""
+    return Query(min_length=1, max_length=500, description=description)
