@@ -79,8 +79,6 @@ def same_numbers(left: list[list[float]], right: list[list[float]]) -> bool:
 SLOW_ON_THE_SERVER = {"grading"}
 # What Virtuoso 7.2.5 cannot run as written (its SPARQL compiler, or its planner on this shape).
 NOT_ON_VIRTUOSO = {
-    "claims": "Virtuoso answers every claim: the subject parameter of the named query is lost there (open bug; the"
-    " REST API's claims page reads claims by id and is not affected)",
     "grading": "Virtuoso SP031: ssg_print_bop_bool_expn(): unsupported mode",
     "corroboration": "Virtuoso takes minutes on this shape (the Oxigraph planner's); its parity is not run",
 }
@@ -94,8 +92,6 @@ def cases() -> list[object]:
             if engine == "virtuoso" and name in NOT_ON_VIRTUOSO:
                 if name == "corroboration":
                     marks.append(pytest.mark.skip(reason=NOT_ON_VIRTUOSO[name]))
-                elif name == "claims":
-                    marks.append(pytest.mark.xfail(reason=NOT_ON_VIRTUOSO[name], raises=AssertionError, strict=True))
                 else:
                     marks.append(pytest.mark.xfail(reason=NOT_ON_VIRTUOSO[name], raises=StoreError, strict=True))
             elif name in SLOW_ON_THE_SERVER or (engine == "virtuoso" and name in SLOW_ON_VIRTUOSO):

@@ -73,8 +73,10 @@ def bind_parameters(sparql: str, bindings: Mapping[str, Term], *, echo: bool = T
 
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
-        if name is None or name not in bindings:
+        if name is None:
             return match.group(0)
+        if name not in bindings:  # an unbound parameter is a variable: "?name", the spelling every engine reads
+            return f"?{name}"
         return str(bindings[name])
 
     text = _TOKENS.sub(replace, sparql)
