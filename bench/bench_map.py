@@ -56,7 +56,11 @@ SCRIPT = """async ([symbols, places]) => {
   for (let i = 0; i < 5; i++) redraw.push(map.draw());
   const pan = [];
   for (let i = 0; i < 20; i++) { map.view.lon += 0.02; pan.push(map.draw()); }
-  return {first, redraw, pan, reference, drawn: map.hits.filter((h) => h.type === "marker").length};
+  const drag = [];
+  map.dragStart();
+  for (let i = 0; i < 20; i++) drag.push(map.dragBy(8, 0));
+  map.dragEnd();
+  return {first, redraw, pan, drag, reference, drawn: map.hits.filter((h) => h.type === "marker").length};
 }""".replace("ORIGIN", ORIGIN)
 
 
@@ -99,6 +103,8 @@ def main() -> None:
     print(f"  first draw (symbols made and cached): {result['first']:.0f} ms   target < 2000 ms")
     print(f"  redraw: median {median(result['redraw']):.0f} ms")
     print(f"  pan step: median {median(result['pan']):.0f} ms, max {max(result['pan']):.0f} ms (a frame is 16.7 ms)")
+    drag = result["drag"]
+    print(f"  drag frame: median {median(drag):.1f} ms, max {max(drag):.1f} ms (a full draw at release)")
     ratio = median(result["redraw"]) / max(median(result["reference"]), 0.1)
     print(f"  reference, borders and places alone: median {median(result['reference']):.0f} ms ({ratio:.1f}x)")
 

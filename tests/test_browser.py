@@ -158,6 +158,28 @@ def test_the_map_shows_al_tanf_with_its_actors_and_a_click_opens_the_evidence(wa
     watched.shot("map-evidence")
 
 
+def test_a_drag_moves_the_map_and_its_symbols_follow(watched: Watched) -> None:
+    """A drag shifts the drawn frame (no full draw per pointer move); at release the map is drawn
+    again where it was left, its symbols moved by the drag and still clickable."""
+    page = watched.open("/#/map", "map")
+    before = markers(page, "al-tanf")["norwegian-soldiers-iraq"]
+    canvas = page.locator("canvas.map").bounding_box()
+    start_x, start_y = canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    for step in range(1, 6):
+        page.mouse.move(start_x - 12 * step, start_y + 8 * step)
+    page.mouse.up()
+    page.wait_for_function(
+        "before => { const h = window.orbatMap.hits.find(h => h.type === 'marker' && h.place === 'al-tanf'"
+        " && h.actor === 'norwegian-soldiers-iraq'); return h && Math.abs(h.x - before) > 30; }",
+        arg=before["x"],
+    )
+    after = markers(page, "al-tanf")["norwegian-soldiers-iraq"]
+    assert round(after["x"] - before["x"]) == -60 and round(after["y"] - before["y"]) == 40
+    assert "selected=" not in page.url  # a drag is not a click on a symbol
+
+
 def test_as_of_hides_what_was_reported_later(watched: Watched) -> None:
     page = watched.open("/#/map", "map")
     assert "desert-hawks-brigade" in markers(page, "tanf-outpost")

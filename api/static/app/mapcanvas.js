@@ -99,6 +99,40 @@ export class MapCanvas {
     this.redraw();
   }
 
+  /** A drag moves the frame drawn when it started (a full draw costs 0.5 s with 5,000 symbols, a
+   * shifted copy about a millisecond); the map is drawn again where the drag ends. */
+  dragStart() {
+    const copy = document.createElement("canvas");
+    copy.width = this.canvas.width;
+    copy.height = this.canvas.height;
+    copy.getContext("2d").drawImage(this.canvas, 0, 0);
+    this.dragged = {copy, dx: 0, dy: 0};
+  }
+
+  /** One drag frame; returns the milliseconds it took (the bench reads it). */
+  dragBy(dx, dy) {
+    const started = performance.now();
+    if (!this.dragged) this.dragStart();
+    this.view.lon -= dx / (this.view.scale * this.cosLat);
+    this.view.lat += dy / this.view.scale;
+    const moved = this.dragged;
+    moved.dx += dx;
+    moved.dy += dy;
+    const ratio = window.devicePixelRatio || 1;
+    const g = this.canvas.getContext("2d");
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.fillStyle = "#dfe9f2";
+    g.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    g.drawImage(moved.copy, Math.round(moved.dx * ratio), Math.round(moved.dy * ratio));
+    return performance.now() - started;
+  }
+
+  dragEnd() {
+    if (!this.dragged) return;
+    this.dragged = null;
+    this.redraw();
+  }
+
   zoomBy(factor, x, y) {
     const {width, height} = this.size();
     x = x ?? width / 2; y = y ?? height / 2;
@@ -278,13 +312,14 @@ export class MapCanvas {
       if (drag.moved || Math.abs(dx) + Math.abs(dy) > 4) {
         drag.moved = true;
         drag.x = event.clientX; drag.y = event.clientY;
-        this.panBy(dx, dy);
+        this.dragBy(dx, dy);
       }
     });
+    canvas.addEventListener("pointercancel", () => { drag = null; this.dragEnd(); });
     canvas.addEventListener("pointerup", (event) => {
       const wasDrag = drag && drag.moved;
       drag = null;
-      if (wasDrag) return;
+      if (wasDrag) { this.dragEnd(); return; }
       const box = canvas.getBoundingClientRect();
       const x = event.clientX - box.left, y = event.clientY - box.top;
       const hit = this.hitAt(x, y);
