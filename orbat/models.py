@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Scalar = str | int | float | bool | None
 Row = dict[str, Scalar]
@@ -599,11 +599,13 @@ class MergeDecision(BaseModel):
 
 
 class MergeRequest(BaseModel):
-    """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``)."""
+    """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``); who decides is
+    the name of the request's token."""
+
+    model_config = ConfigDict(extra="forbid")  # a "by" or a misspelt key is refused, not ignored
 
     keep: str = Field(min_length=1, max_length=200, description="The entity kept (its id).")
     merge: str = Field(min_length=1, max_length=200, description="The entity that is the same (its id).")
-    by: str = Field("update-token", min_length=1, max_length=200, description="Who decides.")
     reason: str | None = Field(None, max_length=2000, description="Why: the evidence that they are one.")
 
 

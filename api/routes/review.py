@@ -1,6 +1,6 @@
 """/api/drafts/accept: a draft's proposals turned into claims, as ``orbat accept`` does (orbat.accept);
 /api/merges: entity resolution decisions, as ``orbat merge`` (orbat.decisions), behind the update token
-(the decision records ``by``, given in the request: tokens have no names).
+(the decision records as ``by`` the name of the token that made it: api/tokens.py).
 
 Nothing is stored: the answer is the accepted report (JSON), to be reviewed and then sent to
 ``POST /api/reports``; like that, it needs the update token (and may send as much). The draft is
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from api.auth import require_writer
+from api.auth import require_role
 from api.errors import ApiError
 from api.models import ErrorResponse
 from api.routes.common import error_responses
@@ -67,7 +67,7 @@ async def accept_draft(
     ] = None,
     reject: Annotated[str | None, Query(max_length=10_000, description="Drop these proposals (p3,p4).")] = None,
 ) -> Any:
-    require_writer(request, get_state(request).settings)  # the analysts' review, as the reports it leads to
+    require_role(request, get_state(request).settings, "annotate")  # the analysts' review, as the reports it leads to
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in BODY_TYPES:
         raise ApiError(
@@ -111,30 +111,29 @@ def _decide(work: Any, *args: Any) -> MergeDecision:
     "/merges",
     response_model=MergeDecision,
     status_code=201,
-    summary="Record that two entities are one, as 'orbat merge' (needs the update token)",
+    summary="Record that two entities are one, as 'orbat merge' (needs a token of role annotate)",
     responses=_MERGE_RESPONSES,
 )
 async def post_merge(request: Request, decision: MergeRequest) -> Any:
     state = get_state(request)
-    require_writer(request, state.settings)
+    token = require_role(request, state.settings, "annotate")
     workspace = _served_workspace(request)
     return await state.write(
-        _decide, decisions.merge, state.store, workspace, decision.keep, decision.merge, decision.by, decision.reason
+        _decide, decisions.merge, state.store, workspace, decision.keep, decision.merge, token.name, decision.reason
     )
 
 
 @router.post(
     "/merges/{merge_id}/undo",
     response_model=MergeDecision,
-    summary="Undo a merge, as 'orbat merge --undo ID' (needs the update token)",
+    summary="Undo a merge, as 'orbat merge --undo ID' (needs a token of role annotate)",
     responses=_MERGE_RESPONSES,
 )
 async def undo_merge(
     request: Request,
     merge_id: Annotated[str, PathParam(description="The merge's id (m1, m2...).")],
-    by: Annotated[str, Query(min_length=1, max_length=200, description="Who undoes it.")] = "update-token",
 ) -> Any:
     state = get_state(request)
-    require_writer(request, state.settings)
+    token = require_role(request, state.settings, "annotate")
     workspace = _served_workspace(request)
-    return await state.write(_decide, decisions.undo, state.store, workspace, merge_id, by)
+    return await state.write(_decide, decisions.undo, state.store, workspace, merge_id, token.name)
