@@ -42,6 +42,16 @@ class Review:
     unused: list[str] = field(default_factory=list)  # proposed entities no accepted claim uses (dropped)
 
 
+def proposal_ids(values: str | Iterable[str] | None) -> list[str] | None:
+    """Proposal ids as people give them: comma- or space-separated, in one value or several
+    (``--claims p1,p2 --claims p3``, ``?claims=p1,p2``); None when none was given."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    return [part for value in values for part in value.replace(",", " ").split()]
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True

@@ -14,17 +14,10 @@ from typing import Annotated
 import typer
 
 from orbat import decisions
-from orbat.accept import accept_text
+from orbat.accept import accept_text, proposal_ids
 from orbat.cli import SparqlOption, StoreOption, _workspace, _writing_store, app, out, readable_errors
 from orbat.workspace import WorkspaceError
 from orbat.yamlfile import decode
-
-
-def _ids(values: list[str] | None) -> list[str] | None:
-    """Proposal ids given as repeated options or comma-separated (``--claims p1,p2 --claims p3``)."""
-    if values is None:
-        return None
-    return [part for value in values for part in value.replace(",", " ").split() if part]
 
 
 @app.command()
@@ -48,7 +41,8 @@ def accept(
     until the analyst has chosen. Comments and order are kept. Then: 'orbat add' the file."""
     if not draft.is_file():
         raise WorkspaceError(f"no draft file {draft}")
-    text, outcome = accept_text(decode(draft.read_bytes(), str(draft)), str(draft), _ids(claims), _ids(reject) or [])
+    source = decode(draft.read_bytes(), str(draft))
+    text, outcome = accept_text(source, str(draft), proposal_ids(claims), proposal_ids(reject) or [])
     target = output or draft
     hidden = target.with_name(f".{target.name}.accepting")
     hidden.write_text(text, encoding="utf-8")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from ruamel.yaml import YAML
 
+from orbat import staging
+from orbat.models import MergeDecision as Merge
 from orbat.namespaces import BASE, GEO, ID, ORB
 from orbat.store.base import TripleStore
 from orbat.workspace import Workspace, WorkspaceError
@@ -48,22 +49,6 @@ _DESCRIPTION = (RDF.type, DCTERMS.description, ORB.echelon, ORB.reliability, ORB
 
 class MergeRefused(WorkspaceError):
     """A merge or an undo that cannot be made as asked (unknown entity, already merged...)."""
-
-
-@dataclass(frozen=True)
-class Merge:
-    id: str
-    keep: str
-    merge: str
-    by: str
-    at: str
-    reason: str | None = None
-    undone_by: str | None = None
-    undone_at: str | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.undone_at is None
 
 
 def load_merges(workspace: Workspace | None) -> list[Merge]:
@@ -202,7 +187,7 @@ def merge(
         if not _described(store, entity):
             raise MergeRefused(f"no entity {entity!r} in the knowledge base (see 'orbat entity' or GET /api/entities)")
     number = 1 + max((int(m.id[1:]) for m in current if m.id[1:].isdigit()), default=0)
-    made = Merge(f"m{number}", keep, merged, by, _now(), reason)
+    made = Merge(id=f"m{number}", keep=keep, merge=merged, by=by, at=_now(), reason=reason)
     data = _document(workspace.root / MERGES)
     entry: dict[str, Any] = {"id": made.id, "keep": keep, "merge": merged, "by": by, "at": made.at}
     if reason:
@@ -226,7 +211,7 @@ def undo(store: TripleStore, workspace: Workspace, merge_id: str, by: str) -> Me
         if str(entry["id"]) == merge_id:
             entry["undone"] = {"by": by, "at": at}
     _write_and_build(store, workspace, _dump(data))
-    return Merge(found.id, found.keep, found.merge, found.by, found.at, found.reason, by, at)
+    return found.model_copy(update={"undone_by": by, "undone_at": at})
 
 
 def _write_and_build(store: TripleStore, workspace: Workspace, data: bytes) -> None:
@@ -238,8 +223,7 @@ def _write_and_build(store: TripleStore, workspace: Workspace, data: bytes) -> N
     _writable(workspace)
     path = workspace.root / MERGES
     before = path.read_bytes() if path.is_file() else None
-    path.parent.mkdir(exist_ok=True)
-    _replace(path, data)
+    _replace(workspace, data)
     try:
         load_merges(workspace)
         build(store, workspace, reason=False, full=True)
@@ -247,14 +231,13 @@ def _write_and_build(store: TripleStore, workspace: Workspace, data: bytes) -> N
         if before is None:
             path.unlink(missing_ok=True)
         else:
-            _replace(path, before)
+            _replace(workspace, before)
         raise
 
 
-def _replace(path: Path, data: bytes) -> None:
-    hidden = path.with_name(f".{path.name}.writing")
-    hidden.write_bytes(data)
-    os.replace(hidden, path)
+def _replace(workspace: Workspace, data: bytes) -> None:
+    """The decisions file written as report files are (orbat.staging): whole or not at all."""
+    staging.put_in_place(staging.stage(workspace, {str(MERGES): data}))
 
 
 def user() -> str:

@@ -597,6 +597,11 @@ class MergeDecision(BaseModel):
     undone_by: str | None = None
     undone_at: str | None = None
 
+    @property
+    def active(self) -> bool:
+        """Not undone."""
+        return self.undone_at is None
+
 
 class MergeRequest(BaseModel):
     """An entity resolution decision sent over HTTP (as ``orbat merge KEEP MERGED``); who decides is

@@ -11,7 +11,6 @@ ambiguous proposal still listing its candidates) is a 422 listing every problem.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -24,7 +23,7 @@ from api.routes.common import error_responses
 from api.routes.reports import BODY_TYPES, _served_workspace
 from api.state import get_state
 from orbat import decisions
-from orbat.accept import accept_json
+from orbat.accept import accept_json, proposal_ids
 from orbat.models import AcceptedDraft, MergeDecision, MergeRequest
 from orbat.reasoning import Inconsistent
 from orbat.yamlfile import AnnotationError, Problems, decode
@@ -49,10 +48,6 @@ _ACCEPT_OPENAPI = {
 }
 
 
-def _ids(value: str | None) -> list[str] | None:
-    return None if value is None else [p for p in value.replace(",", " ").split() if p]
-
-
 @router.post(
     "/drafts/accept",
     response_model=AcceptedDraft,
@@ -75,7 +70,7 @@ async def accept_draft(
         )
     body = await request.body()
     try:
-        report, outcome = accept_json(decode(body, "draft"), "draft", _ids(claims), _ids(reject) or [])
+        report, outcome = accept_json(decode(body, "draft"), "draft", proposal_ids(claims), proposal_ids(reject) or [])
     except Problems as exc:
         raise ApiError(422, f"the draft cannot be accepted so: {exc.lines()[0]}", {"problems": exc.lines()}) from exc
     except AnnotationError as exc:
@@ -104,7 +99,7 @@ def _decide(work: Any, *args: Any) -> MergeDecision:
         raise ApiError(409, str(exc)) from exc
     except (AnnotationError, Inconsistent) as exc:
         raise ApiError(422, f"the knowledge base would not build, nothing changed: {str(exc).splitlines()[0]}") from exc
-    return MergeDecision(**dataclasses.asdict(made))
+    return made
 
 
 @router.post(
