@@ -200,7 +200,9 @@ class ThreadRunner:
     async def run(self, job: Job, deadline: Deadline, *, abandon: bool = True) -> Any:
         ticket = await admit(self.gate, deadline)
         try:
-            future: Future[Any] = self._executor.submit(in_worker, job.bind(self._provide), deadline)
+            # the resources are provided in the worker thread, under the deadline: the name index may
+            # ask a SPARQL server for its version, or be rebuilt, and the event loop must not wait
+            future: Future[Any] = self._executor.submit(in_worker, lambda: job.bind(self._provide)(), deadline)
         except RuntimeError as exc:  # the executor is shut down: the app is stopping
             self.gate.leave(ticket)
             raise ApiError(503, "the server is shutting down") from exc
