@@ -18,15 +18,17 @@ from orbat.namespaces import ID
 from orbat.store.base import TripleStore
 from orbat.workspace import package_data
 
-_ARTICLES = ("al", "el", "at", "as", "ad", "an", "ar", "az", "ash", "the")
-_PUNCTUATION = re.compile(r"[\s\-‐‑–—_'’‘`.,;:!?\"“”()\[\]/#@]+")
+# the Arabic article as transliterated, assimilated to the next consonant or not (al-, ez-, ash-)
+ARABIC_ARTICLES = ("al", "el", "ez", "es", "ed", "et", "at", "as", "ad", "an", "ar", "az", "ash")
+_ARTICLES = (*ARABIC_ARTICLES, "the")
+PUNCTUATION = re.compile(r"[\s\-‐‑–—_'’‘`.,;:!?\"“”()\[\]/#@]+")
 
 
 def normalise(name: str) -> str:
     """A search key: ASCII, lower case, no punctuation, no leading Arabic or English article."""
     # punctuation first: a dash outside ASCII ("Iraq–Syria") separates words as "-" does
-    text = unicodedata.normalize("NFKD", _PUNCTUATION.sub(" ", name)).encode("ascii", "ignore").decode().lower()
-    words = [w for w in _PUNCTUATION.split(text) if w]
+    text = unicodedata.normalize("NFKD", PUNCTUATION.sub(" ", name)).encode("ascii", "ignore").decode().lower()
+    words = [w for w in PUNCTUATION.split(text) if w]
     while len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
     return " ".join(words)

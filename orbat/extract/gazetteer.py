@@ -27,9 +27,8 @@ from rapidfuzz import fuzz, process
 
 from orbat import ontology
 from orbat.extract.model import Mention
-from orbat.names import _PUNCTUATION, NameIndex, normalise
+from orbat.names import ARABIC_ARTICLES, PUNCTUATION, NameIndex, normalise
 
-ARTICLES = ("al", "el", "ez", "es", "ed", "et", "at", "as", "ad", "an", "ar", "az", "ash")
 _VOWELS = re.compile(r"[aeiouyw]")
 _CAPITALISED = re.compile(
     r"(?:(?:[Aa][lnrstdz]|[Ee][lzsd]|[Aa]sh)[-‐‑])?[A-Z][\w’'‐‑-]*"
@@ -55,7 +54,7 @@ def normalised_text(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
-        if _PUNCTUATION.fullmatch(char):
+        if PUNCTUATION.fullmatch(char):
             if out and out[-1] != " ":
                 out.append(" ")
                 origin.append(i)
@@ -70,7 +69,7 @@ def normalised_text(text: str) -> tuple[str, list[int]]:
 def skeleton(key: str) -> str:
     """The consonants of a normalised name, word by word, doubled letters once, inner articles
     dropped: 'tanaf' and 'tanf' -> 't nf'... written 'tnf'."""
-    words = [w for w in key.split() if w not in ARTICLES]
+    words = [w for w in key.split() if w not in ARABIC_ARTICLES]
     out = []
     for word in words:
         rest = _VOWELS.sub("", word[1:])
@@ -84,7 +83,7 @@ def variants(key: str) -> set[str]:
     words = key.split()
     found = {key}
     for i in range(1, len(words) - 1):
-        if words[i] in ARTICLES:
+        if words[i] in ARABIC_ARTICLES:
             before, after = words[:i], words[i + 1 :]
             found.add(" ".join(before + after))
             for article in ("al", "el", "ez", "az", "as", "ad", "ar", "at"):

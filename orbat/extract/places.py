@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from orbat.extract.gazetteer import ARTICLES, skeleton
-from orbat.names import normalise
+from orbat.extract.gazetteer import skeleton
+from orbat.names import ARABIC_ARTICLES, normalise
 
 DATASET = "cities500.json"
 
@@ -66,7 +66,7 @@ def _records(raw: bytes, country: str) -> list[dict[str, object]]:
 def _keys(name: str) -> set[str]:
     key = normalise(name)
     words = key.split()
-    keys = {key, " ".join(w for w in words if w not in ARTICLES)} if key else set()
+    keys = {key, " ".join(w for w in words if w not in ARABIC_ARTICLES)} if key else set()
     return {k for k in keys if len(k) >= 3}
 
 
