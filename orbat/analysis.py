@@ -9,7 +9,7 @@ one shape.
 
 from __future__ import annotations
 
-from orbat.answers import QueryRow, claim_details, claims_of, rows_of_claims, short, when
+from orbat.answers import claim_details, claims_of, rows_of_claims, short, when
 from orbat.models import Claim, Contradiction, Contradictions, Corroboration, CorroborationAnswer, LineClaim, Ref
 from orbat.names import NameIndex
 from orbat.queries import resolve_entity, run
@@ -19,11 +19,8 @@ from orbat.store.base import TripleStore
 def claims_by_iri(store: TripleStore, names: NameIndex, iris: set[str]) -> dict[str, Claim]:
     """The claims named by ``iris``, whole, by IRI."""
     rows = rows_of_claims(store, sorted(iris))
-    details = claim_details(store, rows)
-    by_claim: dict[str, list[QueryRow]] = {}
-    for row in rows:
-        by_claim.setdefault(row["claim"], []).append(row)
-    return {iri: claims_of(claim_rows, names, details)[0] for iri, claim_rows in by_claim.items()}
+    claims = claims_of(rows, names, claim_details(store, rows))  # one per claim, in the order of the rows
+    return dict(zip(dict.fromkeys(row["claim"] for row in rows), claims, strict=True))
 
 
 def corroboration(

@@ -117,26 +117,29 @@ _DETAILS_CHUNK = 400  # claims per VALUES block
 _PRECISIONS = {str(iri): name for name, iri in PRECISION_UNITS.items()}
 
 
-def rows_of_claims(store: TripleStore, iris: list[str]) -> list[QueryRow]:
-    """The rows of claims read by IRI (queries/internal/claim-cards.rq: the columns of the named
-    query claims, one row per claim and quote), 400 claims a query."""
+def _read_by_claim(store: TripleStore, name: str, iris: list[str]) -> list[QueryRow]:
+    """The rows of the internal query ``name`` for the claims ``iris``, 400 claims a query (a VALUES
+    block first in its pattern: orbat.queries.restrict)."""
+    query = internal_query(name)
     rows: list[QueryRow] = []
-    query = internal_query("claim-cards")
     for start in range(0, len(iris), _DETAILS_CHUNK):
         rows += table(store.query(restrict(query, "claim", iris[start : start + _DETAILS_CHUNK]).sparql)).rows
     return rows
 
 
+def rows_of_claims(store: TripleStore, iris: list[str]) -> list[QueryRow]:
+    """The rows of claims read by IRI (queries/internal/claim-cards.rq: the columns of the named
+    query claims, one row per claim and quote)."""
+    return _read_by_claim(store, "claim-cards", iris)
+
+
 def claim_details(store: TripleStore, rows: list[QueryRow]) -> Details:
     """What the claims of ``rows`` carry beyond their triple (modality, originator, qualifiers, valid
-    time, lines of reporting), read once for all of them: one query per 400 claims, the claims
-    given as a VALUES block after the query."""
+    time, lines of reporting), read once for all of them."""
     found: Details = {}
     iris = sorted({str(row["claim"]) for row in rows if row.get("claim")})
-    query = internal_query("claim-details")
-    for start in range(0, len(iris), _DETAILS_CHUNK):
-        for row in table(store.query(restrict(query, "claim", iris[start : start + _DETAILS_CHUNK]).sparql)).rows:
-            found.setdefault(str(row["claim"]), []).append(row)
+    for row in _read_by_claim(store, "claim-details", iris):
+        found.setdefault(str(row["claim"]), []).append(row)
     return found
 
 
@@ -240,9 +243,11 @@ def _claims(store: TripleStore, rows: list[QueryRow], names: NameIndex) -> list[
     return claims_of(rows, names, claim_details(store, rows))
 
 
-def when(as_of: str | None, valid_at: str | None) -> dict[str, str]:
-    """The time filters every claim-returning query takes: reported by ``as_of``, holding at ``valid_at``."""
-    return {k: v for k, v in (("as_of", as_of), ("valid_at", valid_at)) if v}
+def when(as_of: str | None, valid_at: str | None, include_drafts: bool = False) -> dict[str, str]:
+    """The filters every claim-returning query takes: reported by ``as_of``, holding at ``valid_at``,
+    and drafts let in (orbat.proposals) only when asked."""
+    found = {k: v for k, v in (("as_of", as_of), ("valid_at", valid_at)) if v}
+    return {**found, "include_drafts": "true"} if include_drafts else found
 
 
 def grouped(
@@ -257,11 +262,6 @@ def grouped(
     return [(group[0], claims_of(group, names, details)) for group in groups.values()]
 
 
-def _drafts(include_drafts: bool) -> dict[str, str]:
-    """The argument of the claim queries that lets drafts in (orbat.proposals); none leaves them out."""
-    return {"include_drafts": "true"} if include_drafts else {}
-
-
 def near(
     store: TripleStore,
     names: NameIndex,
@@ -274,7 +274,7 @@ def near(
     """Actors positioned at or near a place: by reported relation and by distance (drafts too, if
     ``include_drafts``)."""
     match = resolve_entity(names, place, "place")
-    args = {"place": match.id, "radius_km": str(radius_km), **when(as_of, valid_at), **_drafts(include_drafts)}
+    args = {"place": match.id, "radius_km": str(radius_km), **when(as_of, valid_at, include_drafts)}
     table = run(store, "near", args, names)
     rows = [_parties(row, "actor", "location") for row in table.rows]
     results = [
@@ -336,7 +336,7 @@ def entity(
         alliances=links["alliance"],
         located_in=links["located_in"],
         claims=_claims(
-            store, run(store, "entity", {**args, **when(as_of, valid_at), **_drafts(include_drafts)}, names).rows, names
+            store, run(store, "entity", {**args, **when(as_of, valid_at, include_drafts)}, names).rows, names
         ),
         sidc=sidc,
         symbol=symbol,

@@ -1,7 +1,7 @@
 // The data behind the map and the entity page's position history, from the named queries
 // (positions, corroboration, contradictions, order-of-battle, actor-relations): rows turned into
 // claims in the API's Claim shape, each claim's independent lines and contradictions, the actors'
-// affiliations relative to a side, and the SIDCs the knowledge base gives (GeoJSON ``sidc``).
+// affiliations relative to a side, and the SIDCs the knowledge base gives (/api/symbols).
 "use strict";
 
 import {api, cached, local, passageId} from "./common.js";
@@ -68,22 +68,14 @@ export async function loadSides() {
 
 let knownSidcs = null;
 /**
- * SIDCs the knowledge base gives its actors, where it gives them: the ``sidc`` property of the
- * GeoJSON export's features (keyed by their actor, entity or subject). Empty when it has none.
+ * SIDCs the knowledge base gives its actors (GET /api/symbols: function, echelon; the affiliation
+ * is set here for the side the analyst picks), by actor id. Empty when it has none.
  */
 export function kbSidcs() {
   if (!knownSidcs) {
-    knownSidcs = fetch("/api/export?format=geojson")
-      .then((response) => (response.ok ? response.json() : {features: []}))
-      .then((collection) => {
-        const found = new Map();
-        for (const feature of collection.features || []) {
-          const p = feature.properties || {};
-          const who = p.actor || p.entity || p.subject;
-          if (p.sidc && who) found.set(local(who), String(p.sidc));
-        }
-        return found;
-      })
+    knownSidcs = fetch("/api/symbols")
+      .then((response) => (response.ok ? response.json() : []))
+      .then((entries) => new Map(entries.map((entry) => [entry.id, String(entry.sidc)])))
       .catch(() => new Map());
   }
   return knownSidcs;
