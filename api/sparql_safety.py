@@ -58,10 +58,17 @@ def keywords(text: str) -> Iterator[tuple[str, Token]]:
 
 
 def query_form(text: str) -> str | None:
-    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first form keyword (the prologue has none)."""
-    for word, _ in keywords(text):
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first word after the prologue (BASE and PREFIX
+    declarations: those words, prefixed names, IRIs, comments). Anything else first gives None, a
+    text no parser takes, found without scanning the rest of a megabyte."""
+    for token in tokens(text):
+        if token.kind in ("comment", "pname", "iri"):
+            continue
+        word = token.text.upper() if token.kind == "word" else None
         if word in QUERY_FORMS:
             return word
+        if word not in ("BASE", "PREFIX"):
+            return None
     return None
 
 

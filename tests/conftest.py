@@ -88,13 +88,15 @@ def entities_only(root: Path) -> Workspace:
 
 @pytest.fixture(scope="session")
 def built(seed: Workspace, tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedStore, BuildReport]:
-    """The one HermiT build of the session, in memory (queries there are 4-5x faster than on
-    RocksDB: claims.rq 0.15 s against 0.65 s). Under pytest-xdist the workers share it: the first
-    builds and leaves its quads and report in the session's common temporary folder, the others
-    load them (a build takes 8-15 s of a core; a load, 0.1 s)."""
+    """The seed's build of the session, in memory (queries there are 4-5x faster than on RocksDB:
+    claims.rq 0.15 s against 0.65 s). Without HermiT, which only checks a build and whose 10 s
+    would keep both workers waiting: test_reasoning runs it once, beside the other tests, and
+    checks that it gives these same graphs. Under pytest-xdist the workers share the build: the
+    first builds and leaves its quads and report in the session's common temporary folder, the
+    others load them (a build takes 3-5 s of a core; a load, 0.1 s)."""
     if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: nothing to share
         store = EmbeddedStore()
-        return store, build(store, seed, reason=True)
+        return store, build(store, seed, reason=False)
     common = tmp_path_factory.getbasetemp().parent  # the run's folder (pytest-N), shared by its workers
     quads, saved = common / "seed-kb.nq", common / "seed-kb-report.json"
     with (common / "seed-kb.lock").open("w") as lock:
@@ -103,7 +105,7 @@ def built(seed: Workspace, tmp_path_factory: pytest.TempPathFactory) -> tuple[Em
         if quads.exists() and saved.exists():
             store.load(quads.read_bytes(), RdfFormat.N_QUADS)
             return store, BuildReport(**json.loads(saved.read_text(encoding="utf-8")))
-        report = build(store, seed, reason=True)
+        report = build(store, seed, reason=False)
         quads.write_bytes(serialize(store.quads(), format=RdfFormat.N_QUADS) or b"")
         saved.write_text(report.to_json(), encoding="utf-8")
         return store, report
@@ -146,8 +148,7 @@ def kb_env(kb_folder: Path, seed: Workspace) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def rebuilt(seed: Workspace) -> EmbeddedStore:
-    """A second build of the seed: what a rebuild gives (it must equal ``kb``). Without HermiT, which
-    only checks a build (its graphs come from the rules of queries/rules/): the same graphs, 10 s less."""
+    """A second build of the seed: what a rebuild gives (it must equal ``kb``)."""
     store = EmbeddedStore()
     build(store, seed, reason=False)
     return store

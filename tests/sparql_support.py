@@ -63,12 +63,15 @@ RESPONSIVE_S = 0.1  # issue 12: after an attack, a cheap request answers within 
 CHEAP_QUERY = "ASK { ?s ?p ?o }"
 
 
-def assert_responsive(request: Callable[[], httpx.Response], tries: int = 3) -> None:
+def assert_responsive(request: Callable[[], httpx.Response], tries: int = 8) -> None:
     """The acceptance check after every attack: a cheap request answers 200 within 100 ms. The best
-    of a few tries counts: one slow try on a shared 2-core machine is noise, while a service that
-    is frozen, busy or crashed fails every one."""
-    times = []
-    for _ in range(tries):
+    of a few tries, spread over a second and a half, counts: a slow moment of a 2-core machine that
+    the other test worker keeps busy is noise, while a service that is frozen, busy or crashed
+    (for up to its 5 s time limit) fails every one."""
+    times: list[float] = []
+    for attempt in range(tries):
+        if attempt:
+            time.sleep(0.2)
         started = time.perf_counter()
         response = request()
         times.append(time.perf_counter() - started)
