@@ -707,6 +707,13 @@ def serve(
             " ORBAT_SPARQL_URL), which they share.",
         ),
     ] = 1,
+    reason: Annotated[
+        bool,
+        typer.Option(
+            help="When it builds first, check the knowledge base with the HermiT reasoner (needs Java, about"
+            " 10 s for the seed); the rules infer the same graphs without it."
+        ),
+    ] = True,
 ) -> None:
     """Serve the knowledge base (SPARQL endpoint, REST API, web page), building it first if needed.
 
@@ -736,7 +743,7 @@ def serve(
     if stale:
         err.print(f"[dim]the knowledge base is not up to date ({stale}): building it first[/dim]", highlight=False)
         try:
-            _build(triple_store, path, workspace, reason=True)
+            _build(triple_store, path, workspace, reason=reason)
         except BUILD_ERRORS as exc:
             if len(triple_store) == 0:
                 raise

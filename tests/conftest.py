@@ -212,13 +212,25 @@ def client(api_client: TestClient) -> TestClient:
     return api_client
 
 
-@pytest.fixture
-def writable(kb: EmbeddedStore, tmp_path: Path) -> Iterator[tuple[TestClient, EmbeddedStore]]:
-    """An app with updates enabled (bearer token), over its own on-disk copy of the seed knowledge base."""
+def _writable_app(kb: EmbeddedStore, path: Path | None) -> Iterator[tuple[TestClient, EmbeddedStore]]:
     from sparql_support import WRITABLE, copy_of
 
     from api.app import create_app
 
-    store = copy_of(kb, tmp_path / "store")
+    store = copy_of(kb, path)
     with TestClient(create_app(store, WRITABLE)) as test_client:
         yield test_client, store
+
+
+@pytest.fixture
+def writable(kb: EmbeddedStore) -> Iterator[tuple[TestClient, EmbeddedStore]]:
+    """An app with updates enabled (bearer token), over its own copy of the seed knowledge base, in
+    memory: the protocols' rules, 0.3 s a test where an on-disk copy and its worker processes take 1.5 s."""
+    yield from _writable_app(kb, None)
+
+
+@pytest.fixture
+def writable_on_disk(kb: EmbeddedStore, tmp_path: Path) -> Iterator[tuple[TestClient, EmbeddedStore]]:
+    """The same over an on-disk copy, read through worker processes as ``orbat serve`` reads: for
+    the tests of what the workers see after a write."""
+    yield from _writable_app(kb, tmp_path / "store")

@@ -343,8 +343,11 @@ def test_updates_without_a_configured_token_are_refused(kb: EmbeddedStore) -> No
 
 
 @pytest.mark.parametrize("how", ["direct", "form"])
-def test_an_authorised_update_is_applied_and_names_follow(writable: tuple[TestClient, EmbeddedStore], how: str) -> None:
-    client, _ = writable
+def test_an_authorised_update_is_applied_and_names_follow(
+    writable_on_disk: tuple[TestClient, EmbeddedStore], how: str
+) -> None:
+    """Through the worker processes that read the on-disk store, as ``orbat serve`` does."""
+    client, _ = writable_on_disk
     response = post_update(client, INSERT, bearer(), how)
     assert response.status_code == 204, response.text
     query = PREFIXES + "SELECT ?label WHERE { id:test-fob skos:prefLabel ?label }"

@@ -130,8 +130,8 @@ def test_a_query_past_its_memory_limit_fails_alone(kb_on_disk: EmbeddedStore) ->
         still_answers(client)
 
 
-def test_a_write_is_seen_by_every_worker(writable: tuple[TestClient, EmbeddedStore]) -> None:
-    client, _ = writable
+def test_a_write_is_seen_by_every_worker(writable_on_disk: tuple[TestClient, EmbeddedStore]) -> None:
+    client, _ = writable_on_disk
     count = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:new> { ?s ?p ?o } }"
 
     def counted() -> int:
