@@ -415,7 +415,9 @@ def hierarchy(
     """Every subunit under a unit, at any depth, with its parent and the claims that state the link."""
     match = resolve_entity(names, unit, "unit")
     table = run(store, "unit-hierarchy", {"unit": match.id, **when(as_of, valid_at)}, names)
-    rows = [_oriented(row, "subunit", "parent", inverse=ORB + "hasPart") for row in table.rows]
+    # a has-part claim (typed ones included) names the parent first: the query says which it read backwards
+    order = {False: ("subunit", "parent"), True: ("parent", "subunit")}
+    rows = [_parties(row, *order[bool(row["backwards"])]) for row in table.rows]
     subunits = [
         Subunit(
             unit=_entity_ref(names, first["subunit"], first["subunitLabel"]),

@@ -238,6 +238,19 @@ def test_unit_hierarchy_of_the_31st_guards_air_assault_brigade(api_client: TestC
                 assert (claim["subject"], claim["object"]) == ("31st-guards-air-assault-brigade", subunit["unit"]["id"])
 
 
+def test_a_typed_part_of_places_the_part_under_the_whole(api_client: TestClient) -> None:
+    """"Has organic part" is a kind of "has part": the hierarchy reads it the same way round, with the
+    claim as stated (the brigades first)."""
+    answer = get(api_client, "/api/units/russian-combat-brigades/hierarchy")
+    parts = {s["unit"]["id"]: s for s in answer["subunits"]}
+    assert set(parts) == {"russian-brigade-organic-air-defense", "russian-brigade-organic-indirect-fire"}
+    for part, subunit in parts.items():
+        assert subunit["parent"]["id"] == "russian-combat-brigades"
+        assert [(c["subject"], c["relation"], c["object"]) for c in subunit["claims"]] == [
+            ("russian-combat-brigades", "hasOrganicPart", part)
+        ]
+
+
 def test_claims_filtered_by_relation_and_object(api_client: TestClient) -> None:
     page = get(api_client, "/api/claims", relation="blocks", object="turkish-offensive-northern-syria")
     assert {c["subject"] for c in page["claims"]} == {"syrian-arab-army", "syrian-democratic-forces"}

@@ -199,6 +199,11 @@ def test_the_tree_nests_the_brigade_under_the_airborne_forces_and_the_r6_has_mem
         "nodes => nodes.map(n => n.dataset.entity)"
     )
     assert {"hezbollah", "iran", "russia", "syrian-arab-army"} <= set(members)
+    organic = page.locator(
+        "details[data-entity='russian-combat-brigades'] > details[data-entity='russian-brigade-organic-air-defense']"
+        " > summary .badge.command"
+    )
+    assert organic.inner_text() == "organic"  # the command relationship c17 states
     watched.shot("tree")
 
 

@@ -93,6 +93,16 @@ def test_the_order_of_battle_links_units_upward(client: TestClient) -> None:
     assert "Coalition" in kinds
 
 
+def test_a_typed_part_of_says_its_command_relationship(client: TestClient) -> None:
+    """c17 says the brigades' air defence and indirect fire units are organic: the tree's rows say so;
+    a plain "part of" has no command relationship."""
+    rows = client.get("/api/queries/order-of-battle").json()["rows"]
+    commands = {(r["child"].removeprefix(ID), r["parent"].removeprefix(ID)): r["command"] for r in rows}
+    for part in ("russian-brigade-organic-air-defense", "russian-brigade-organic-indirect-fire"):
+        assert commands[(part, "russian-combat-brigades")] == "organic"
+    assert commands[("31st-guards-air-assault-brigade", "russian-airborne-forces")] is None
+
+
 def test_relations_have_plain_words(client: TestClient) -> None:
     rows = client.get("/api/queries/relations").json()["rows"]
     labels = {r["relation"].removeprefix(ORB): r["label"] for r in rows}

@@ -38,7 +38,8 @@ export async function treeView(root, route) {
     const parent = node(row.parent, row.parentLabel, row.parentKind, row.parentEchelon);
     if (!links.has(child.id)) links.set(child.id, new Map());
     const byParent = links.get(child.id);
-    if (!byParent.has(parent.id)) byParent.set(parent.id, {link: local(row.link), claims: new Map()});
+    if (!byParent.has(parent.id)) byParent.set(parent.id, {link: local(row.link), commands: new Set(), claims: new Map()});
+    if (row.command) byParent.get(parent.id).commands.add(row.command);  // organic, attached, operational control
     const claims = byParent.get(parent.id).claims;
     const claimId = local(row.claim);
     if (!claims.has(claimId)) {
@@ -103,6 +104,7 @@ function linkBadges(info) {
   const background = claims.every((c) => c.status === "background");
   return el("span", {class: "link-badges"}, " ",
     el("span", {class: "badge link-kind"}, info.link === "memberOf" ? "member" : "part"),
+    ...[...info.commands].sort().map((command) => el("span", {class: "badge command", title: "command relationship, as the source states it"}, command)),
     background ? el("span", {class: "badge background"}, "background") : best ? el("span", {class: "badge grade"}, grade(best.reliability, best.credibility)) : null,
     claims.some((c) => c.hedged) ? el("span", {class: "badge hedged"}, "hedged") : null);
 }
