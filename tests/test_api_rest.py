@@ -239,7 +239,7 @@ def test_unit_hierarchy_of_the_31st_guards_air_assault_brigade(api_client: TestC
 
 
 def test_a_typed_part_of_places_the_part_under_the_whole(api_client: TestClient) -> None:
-    """"Has organic part" is a kind of "has part": the hierarchy reads it the same way round, with the
+    """ "Has organic part" is a kind of "has part": the hierarchy reads it the same way round, with the
     claim as stated (the brigades first)."""
     answer = get(api_client, "/api/units/russian-combat-brigades/hierarchy")
     parts = {s["unit"]["id"]: s for s in answer["subunits"]}
