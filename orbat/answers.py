@@ -281,8 +281,9 @@ def _paged(
     store: TripleStore, name: str, args: dict[str, str], names: NameIndex, items: paging.Items, limit: int, offset: int
 ) -> tuple[dict[str, Any], list[QueryRow]]:
     """One page of a named query's items: the page's fields (total, limit, offset, next) and the rows
-    of its items, in the items' order (the query's own ORDER BY groups them in the same order; the
-    sort only makes sure)."""
+    of its items in the page's order. The sort is stable: an item's rows keep the query's order (by
+    claim, then quote); it is needed where the query orders by label alone and two items share one
+    (a subunit's first row is under the first of its parents' labels, as MIN orders the items)."""
     page, found = paging.page_items(store, get_query(name), args, names, items, limit, offset)
     position = {key: i for i, key in enumerate(page.keys)}
     rows = sorted(found.rows, key=lambda row: position[tuple(str(row[k]) for k in items.keys)])
