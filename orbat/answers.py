@@ -517,14 +517,14 @@ def source(store: TripleStore, document_id: str, limit: int = 100, offset: int =
         )
         for row in rows
     ]
-    more = offset + limit < document.passage_count
+    following = offset + limit if offset + limit < document.passage_count else None
     return DocumentDetail(
         **document.model_dump(),
         passages=passages,
         total=document.passage_count,
         limit=limit,
         offset=offset,
-        next=f"offset={offset + limit}&limit={limit}" if more else None,
+        next=paging.next_query(following, limit),
     )
 
 

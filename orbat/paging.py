@@ -35,6 +35,12 @@ _ORDER_BY = re.compile(r"^ORDER BY\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
 _SELECT = re.compile(r"^\s*SELECT\b", re.IGNORECASE | re.MULTILINE)
 
 
+def next_query(next_offset: int | None, limit: int) -> str | None:
+    """The next page as a query string (the API makes it a URL: api.routes.common.next_page); None
+    on the last page."""
+    return None if next_offset is None else f"offset={next_offset}&limit={limit}"
+
+
 def check_window(limit: int, offset: int) -> None:
     if limit < 1 or offset < 0:
         raise QueryError(f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})")
@@ -73,8 +79,7 @@ class Ids:
         return [key[0] for key in self.keys]
 
     def next_query(self, limit: int) -> str | None:
-        """The next page as a query string (the API makes it a URL: api.routes.common.next_page)."""
-        return None if self.next_offset is None else f"offset={self.next_offset}&limit={limit}"
+        return next_query(self.next_offset, limit)
 
 
 def page_ids(

@@ -18,7 +18,7 @@ from api.routes.common import (
     page_limit,
     page_offset,
 )
-from orbat import answers, ontology
+from orbat import answers, ontology, paging
 from orbat.models import EntityDetail, EntitySummary
 
 router = APIRouter(tags=["entities"])
@@ -54,7 +54,7 @@ async def search_entities(
     (the search box reads it so): the next page, if any, is the Link header's rel=next."""
     found = await blocking(request, answers.search, NAMES, q, kind, limit + 1, offset)  # one more: is there a next?
     if len(found) > limit:
-        next_link(request, response, f"offset={offset + limit}&limit={limit}")
+        next_link(request, response, paging.next_query(offset + limit, limit))
     return found[:limit]
 
 
