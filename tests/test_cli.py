@@ -192,6 +192,8 @@ def test_validate_needs_no_store(kb_env: dict[str, str], tmp_path: Path) -> None
         (("export", "--graph", "nothing"), "no named graph"),
         (("entity", "hezbolah"), "no entity with id 'hezbolah'"),
         (("members", "Atlantis"), "no alliance named 'Atlantis'"),
+        (("near", "al tanf", "--limit", "0"), "limit must be at least 1"),
+        (("hierarchy", "russian-armed-forces", "--offset", "-1"), "offset at least 0"),
         (("claims", "--relation", "supportz"), "unknown relation 'supportz' (did you mean: supports?)"),
         (("near", "al tanf", "--json", "-f", "csv"), "--json and --format csv ask for two outputs"),
     ],
