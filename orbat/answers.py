@@ -44,6 +44,7 @@ from orbat.queries import (
     QueryError,
     did_you_mean,
     execute,
+    get_query,
     internal_query,
     named_queries,
     resolve_entity,
@@ -99,16 +100,20 @@ def _check_vocabulary(word: str, known: list[str], what: str) -> None:
         raise QueryError(f"unknown {what} {word!r}{did_you_mean(suggestions)}", status=400, suggestions=suggestions)
 
 
-def search(names: NameIndex, text: str, kind: str | None = None, limit: int = 50) -> list[EntitySummary]:
-    """Entities whose label or alias matches ``text`` the way analysts type it, best first.
+def search(
+    names: NameIndex, text: str, kind: str | None = None, limit: int = 50, offset: int = 0
+) -> list[EntitySummary]:
+    """Entities whose label or alias matches ``text`` the way analysts type it, best first; ``limit``
+    of them after the first ``offset`` (the name index is in memory: the page is a slice of it).
 
     ``kind`` is an ontology class; its subclasses count (kind=Place finds the border crossing).
     """
+    paging.check_window(limit, offset)
     if kind:
         _check_vocabulary(kind, sorted(ontology.entity_classes()), "kind")
     return [
         EntitySummary(id=m.id, label=m.label, kind=list(m.kinds), aliases=list(m.aliases))
-        for m in names.search(text, kind, limit)
+        for m in names.search(text, kind, offset + limit)[offset:]
     ]
 
 
@@ -262,6 +267,29 @@ def grouped(
     return [(group[0], claims_of(group, names, details)) for group in groups.values()]
 
 
+# The items of the answers paged by their query's rows (orbat.paging.Items): what one item is, in order.
+# near: nearest first, then by actor id. On an engine without geof:distance (Virtuoso) the distances
+# are computed in Python in a first pass (orbat.geodistance) and written into the query as a VALUES
+# block, so the engine still orders by the exact distance and cuts the page: no engine needs the
+# page cut in Python.
+NEAR_ITEMS = paging.Items(("actor", "location", "relation"), ("MIN(?distance_km)",))
+MEMBER_ITEMS = paging.Items(("member",), ("MIN(?memberLabel)",))
+SUBUNIT_ITEMS = paging.Items(("subunit",), ("MIN(?parentLabel)", "MIN(?subunitLabel)"))
+
+
+def _paged(
+    store: TripleStore, name: str, args: dict[str, str], names: NameIndex, items: paging.Items, limit: int, offset: int
+) -> tuple[dict[str, Any], list[QueryRow]]:
+    """One page of a named query's items: the page's fields (total, limit, offset, next) and the rows
+    of its items in the page's order. The sort is stable: an item's rows keep the query's order (by
+    claim, then quote); it is needed where the query orders by label alone and two items share one
+    (a subunit's first row is under the first of its parents' labels, as MIN orders the items)."""
+    page, found = paging.page_items(store, get_query(name), args, names, items, limit, offset)
+    position = {key: i for i, key in enumerate(page.keys)}
+    rows = sorted(found.rows, key=lambda row: position[tuple(str(row[k]) for k in items.keys)])
+    return {"total": page.total, "limit": limit, "offset": offset, "next": page.next_query(limit)}, rows
+
+
 def near(
     store: TripleStore,
     names: NameIndex,
@@ -270,13 +298,16 @@ def near(
     as_of: str | None = None,
     valid_at: str | None = None,
     include_drafts: bool = False,
+    limit: int = 100,
+    offset: int = 0,
 ) -> NearAnswer:
     """Actors positioned at or near a place: by reported relation and by distance (drafts too, if
-    ``include_drafts``)."""
+    ``include_drafts``), nearest first; paged by (actor, location, relation)."""
+    paging.check_window(limit, offset)
     match = resolve_entity(names, place, "place")
     args = {"place": match.id, "radius_km": str(radius_km), **when(as_of, valid_at, include_drafts)}
-    table = run(store, "near", args, names)
-    rows = [_parties(row, "actor", "location") for row in table.rows]
+    page, found = _paged(store, "near", args, names, NEAR_ITEMS, limit, offset)
+    rows = [_parties(row, "actor", "location") for row in found]
     results = [
         NearResult(
             actor=_entity_ref(names, first["actor"], first["actorLabel"]),
@@ -288,7 +319,7 @@ def near(
         )
         for first, claims in grouped(store, rows, lambda r: (r["actor"], r["location"], r["relation"]), names)
     ]
-    return NearAnswer(place=Ref(id=match.id, label=match.label), radius_km=radius_km, results=results)
+    return NearAnswer(place=Ref(id=match.id, label=match.label), radius_km=radius_km, results=results, **page)
 
 
 def entity(
@@ -379,22 +410,25 @@ def claims(
     # the page's claims, read by id (the filters were applied to the ids); claim-cards.rq orders its
     # rows by claim IRI, as claims-page.rq orders the ids, so the claims come in the page's order
     found = _claims(store, rows_of_claims(store, page.ids), names) if page.ids else []
-    return ClaimsPage(
-        total=page.total,
-        limit=limit,
-        offset=offset,
-        claims=found,
-        next=None if page.next_offset is None else f"offset={page.next_offset}&limit={limit}",
-    )
+    return ClaimsPage(total=page.total, limit=limit, offset=offset, claims=found, next=page.next_query(limit))
 
 
 def members(
-    store: TripleStore, names: NameIndex, alliance: str, as_of: str | None = None, valid_at: str | None = None
+    store: TripleStore,
+    names: NameIndex,
+    alliance: str,
+    as_of: str | None = None,
+    valid_at: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> Members:
-    """Who belongs to an alliance: each member with the claims that say so, stated or background."""
+    """Who belongs to an alliance: each member with the claims that say so, stated or background;
+    paged by member, in the order of their labels."""
+    paging.check_window(limit, offset)
     match = resolve_entity(names, alliance, "alliance")
-    table = run(store, "alliance-members", {"alliance": match.id, **when(as_of, valid_at)}, names)
-    rows = [_oriented(row, "member", "alliance", inverse=ORB + "hasMember") for row in table.rows]
+    args = {"alliance": match.id, **when(as_of, valid_at)}
+    page, found = _paged(store, "alliance-members", args, names, MEMBER_ITEMS, limit, offset)
+    rows = [_oriented(row, "member", "alliance", inverse=ORB + "hasMember") for row in found]
     result = []
     for first, member_claims in grouped(store, rows, lambda r: r["member"], names):
         statuses = {c.status for c in member_claims}
@@ -406,18 +440,27 @@ def members(
                 background_only=statuses == {"background"},
             )
         )
-    return Members(alliance=Ref(id=match.id, label=match.label), members=result)
+    return Members(alliance=Ref(id=match.id, label=match.label), members=result, **page)
 
 
 def hierarchy(
-    store: TripleStore, names: NameIndex, unit: str, as_of: str | None = None, valid_at: str | None = None
+    store: TripleStore,
+    names: NameIndex,
+    unit: str,
+    as_of: str | None = None,
+    valid_at: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> Hierarchy:
-    """Every subunit under a unit, at any depth, with its parent and the claims that state the link."""
+    """Every subunit under a unit, at any depth, with its parent and the claims that state the link;
+    paged by subunit, in the order of their parents' labels and their own."""
+    paging.check_window(limit, offset)
     match = resolve_entity(names, unit, "unit")
-    table = run(store, "unit-hierarchy", {"unit": match.id, **when(as_of, valid_at)}, names)
+    args = {"unit": match.id, **when(as_of, valid_at)}
+    page, found = _paged(store, "unit-hierarchy", args, names, SUBUNIT_ITEMS, limit, offset)
     # a has-part claim (typed ones included) names the parent first: the query says which it read backwards
     order = {False: ("subunit", "parent"), True: ("parent", "subunit")}
-    rows = [_parties(row, *order[bool(row["backwards"])]) for row in table.rows]
+    rows = [_parties(row, *order[bool(row["backwards"])]) for row in found]
     subunits = [
         Subunit(
             unit=_entity_ref(names, first["subunit"], first["subunitLabel"]),
@@ -427,7 +470,7 @@ def hierarchy(
         )
         for first, unit_claims in grouped(store, rows, lambda r: r["subunit"], names)
     ]
-    return Hierarchy(unit=Ref(id=match.id, label=match.label), subunits=subunits)
+    return Hierarchy(unit=Ref(id=match.id, label=match.label), subunits=subunits, **page)
 
 
 def _document(row: QueryRow) -> Document:
@@ -450,14 +493,17 @@ def sources(store: TripleStore) -> list[Document]:
     return [_document(row) for row in execute(store, internal_query("documents"), {}).rows]
 
 
-def source(store: TripleStore, document_id: str) -> DocumentDetail:
-    """One source document and its passages in reading order, each with its offsets, its text and
-    the number of claims that quote it; 404 with close ids for an unknown document."""
+def source(store: TripleStore, document_id: str, limit: int = 100, offset: int = 0) -> DocumentDetail:
+    """One source document and a page of its passages in reading order (by start offset), each with
+    its offsets, its text and the number of claims that quote it; 404 with close ids for an unknown
+    document. The total is the document's passage count."""
+    paging.check_window(limit, offset)
     documents = {d.id: d for d in sources(store)}
     if document_id not in documents:
         suggestions = _close(document_id, sorted(documents))
         raise QueryError(f"no source document {document_id!r}", status=404, suggestions=suggestions)
-    rows = execute(store, internal_query("passages"), {"document": document_id}).rows
+    document = documents[document_id]
+    rows = execute(store, internal_query("passages"), {"document": document_id}, limit=limit, offset=offset).rows
     passages = [
         Passage(
             id=short(row["passage"]),
@@ -473,7 +519,15 @@ def source(store: TripleStore, document_id: str) -> DocumentDetail:
         )
         for row in rows
     ]
-    return DocumentDetail(**documents[document_id].model_dump(), passages=passages)
+    following = offset + limit if offset + limit < document.passage_count else None
+    return DocumentDetail(
+        **document.model_dump(),
+        passages=passages,
+        total=document.passage_count,
+        limit=limit,
+        offset=offset,
+        next=paging.next_query(following, limit),
+    )
 
 
 def query_catalogue(workspace: Workspace | None = None) -> list[QueryDescription]:

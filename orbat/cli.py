@@ -492,14 +492,16 @@ def near(
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
     include_drafts: DraftsOption = False,
+    limit: Annotated[int, typer.Option(help="Results (actor, relation, location) per page.")] = 100,
+    offset: Annotated[int, typer.Option(help="Results to skip.")] = 0,
 ) -> None:
-    """Who is positioned at or near a place, with the evidence (as GET /api/near)."""
+    """Who is positioned at or near a place, nearest first, with the evidence (as GET /api/near)."""
     _answer(
         ctx,
         store,
         sparql_url,
         _output(fmt, as_json),
-        lambda s, n: answers.near(s, n, place, radius, as_of, valid_at, include_drafts),
+        lambda s, n: answers.near(s, n, place, radius, as_of, valid_at, include_drafts, limit, offset),
     )
 
 
@@ -540,10 +542,16 @@ def members(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    limit: Annotated[int, typer.Option(help="Members per page.")] = 100,
+    offset: Annotated[int, typer.Option(help="Members to skip.")] = 0,
 ) -> None:
     """Members of an alliance, with the claims that say so (as GET /api/alliances/ID/members)."""
     _answer(
-        ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.members(s, n, alliance, as_of, valid_at)
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: answers.members(s, n, alliance, as_of, valid_at, limit, offset),
     )
 
 
@@ -558,9 +566,17 @@ def hierarchy(
     as_json: JsonOption = False,
     store: StoreOption = None,
     sparql_url: SparqlOption = None,
+    limit: Annotated[int, typer.Option(help="Subunits per page.")] = 100,
+    offset: Annotated[int, typer.Option(help="Subunits to skip.")] = 0,
 ) -> None:
     """Every subunit under a unit, at any depth, with its claims (as GET /api/units/ID/hierarchy)."""
-    _answer(ctx, store, sparql_url, _output(fmt, as_json), lambda s, n: answers.hierarchy(s, n, unit, as_of, valid_at))
+    _answer(
+        ctx,
+        store,
+        sparql_url,
+        _output(fmt, as_json),
+        lambda s, n: answers.hierarchy(s, n, unit, as_of, valid_at, limit, offset),
+    )
 
 
 @app.command()

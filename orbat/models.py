@@ -271,6 +271,29 @@ class EntityDetail(Answer):
         return list(Claim.COLUMNS), [claim.row() for claim in self.claims]
 
 
+class Page(BaseModel):
+    """A page of a list cut in the store (orbat.paging): where it starts, its size, how many there
+    are in all and the next page."""
+
+    total: int | None = Field(
+        description="Items before paging: counted in the store up to 1,000; null when there are more (follow next)."
+    )
+    limit: int = Field(description="Items per page.")
+    offset: int = Field(description="Items skipped before this page.")
+    next: str | None = Field(
+        default=None,
+        description="The next page, if any: its URL in the API (the query string of its offset and limit in "
+        "the CLI's answer); also the Link header's rel=next.",
+    )
+
+    def shown(self, count: int) -> str:
+        """Which items a page of ``count`` shows: all of them, or the range of the total."""
+        if self.offset == 0 and self.next is None:
+            return str(count)
+        total = "more than 1,000" if self.total is None else self.total
+        return f"{self.offset + 1}-{self.offset + count} of {total}" if count else f"none of {total}"
+
+
 class NearResult(BaseModel):
     actor: EntityRef
     location: Ref
@@ -280,7 +303,7 @@ class NearResult(BaseModel):
     claims: list[Claim]
 
 
-class NearAnswer(Answer):
+class NearAnswer(Answer, Page):
     place: Ref
     radius_km: float
     results: list[NearResult]
@@ -299,7 +322,8 @@ class NearAnswer(Answer):
     )
 
     def caption(self) -> str:
-        return f"near {self.place.label} ({self.place.id}), {self.radius_km:g} km: {len(self.results)} result(s)"
+        shown = self.shown(len(self.results))
+        return f"near {self.place.label} ({self.place.id}), {self.radius_km:g} km: {shown} result(s)"
 
     def table(self) -> tuple[list[str], list[Row]]:
         return list(self.COLUMNS), [
@@ -320,19 +344,8 @@ class NearAnswer(Answer):
         ]
 
 
-class ClaimsPage(Answer):
-    total: int | None = Field(
-        description="Claims matching the filters, before paging: counted in the store up to 1,000; "
-        "null when there are more (follow next)."
-    )
-    limit: int
-    offset: int
+class ClaimsPage(Answer, Page):
     claims: list[Claim]
-    next: str | None = Field(
-        default=None,
-        description="The next page, if any: its URL in the API (the query string of its offset and limit in "
-        "the CLI's answer); also the Link header's rel=next.",
-    )
 
     def caption(self) -> str:
         shown = f"{self.offset + 1}-{self.offset + len(self.claims)}" if self.claims else "none"
@@ -350,12 +363,12 @@ class Member(BaseModel):
     background_only: bool = Field(description="Only background knowledge says so.")
 
 
-class Members(Answer):
+class Members(Answer, Page):
     alliance: Ref
     members: list[Member]
 
     def caption(self) -> str:
-        return f"members of {self.alliance.label} ({self.alliance.id}): {len(self.members)}"
+        return f"members of {self.alliance.label} ({self.alliance.id}): {self.shown(len(self.members))}"
 
     def table(self) -> tuple[list[str], list[Row]]:
         columns = _without_parties(Claim.COLUMNS)
@@ -373,12 +386,12 @@ class Subunit(BaseModel):
     claims: list[Claim]
 
 
-class Hierarchy(Answer):
+class Hierarchy(Answer, Page):
     unit: Ref
     subunits: list[Subunit]
 
     def caption(self) -> str:
-        return f"under {self.unit.label} ({self.unit.id}): {len(self.subunits)} subunit(s)"
+        return f"under {self.unit.label} ({self.unit.id}): {self.shown(len(self.subunits))} subunit(s)"
 
     def table(self) -> tuple[list[str], list[Row]]:
         columns = _without_parties(Claim.COLUMNS)
@@ -415,7 +428,9 @@ class Passage(BaseModel):
     claim_count: int
 
 
-class DocumentDetail(Document):
+class DocumentDetail(Document, Page):
+    """A document and a page of its passages (total: its passage count)."""
+
     passages: list[Passage]
 
 

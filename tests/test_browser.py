@@ -243,3 +243,20 @@ def test_a_phone_reads_the_map_and_its_list(browser: Any, site: str) -> None:
     page.locator("#evidence article.claim").first.wait_for()
     phone.shot("phone-map")
     phone.close()
+
+
+def test_the_page_reads_a_paged_list_whole_by_following_next(watched: Watched) -> None:
+    """allPages (api/static/app/common.js), which the sources page, the passages of quotes and the
+    near panel read lists with: every page, in order, by the answers' next URLs."""
+    page = watched.open("/#/sources", "sources")
+    document = "sst-2017-05-21-hezbollah-iraqi-forces"
+    read = page.evaluate(
+        "async doc => { const {allPages} = await import('/static/app/common.js');"
+        " const whole = await allPages('/api/sources/' + doc, {limit: 10}, 'passages');"
+        " return {ids: whole.passages.map(p => p.identifier), total: whole.total, next: whole.next}; }",
+        document,
+    )
+    passages = httpx.get(f"{watched.site}/api/sources/{document}", params={"limit": 500}, timeout=30).json()
+    assert read == {"ids": [p["identifier"] for p in passages["passages"]], "total": 53, "next": None}
+    watched.open(f"/#/sources/{document}", "sources")
+    assert page.locator("section.passage-box").count() == 53

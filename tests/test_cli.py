@@ -67,8 +67,19 @@ QUESTIONS = [
     (("entity", "hezbollah"), "/api/entities/hezbollah", {}),
     (("near", "At-Tanf", "--radius", "30"), "/api/near", {"place": "At-Tanf", "radius_km": 30}),
     (("near", "damascus", "--radius", "0"), "/api/near", {"place": "damascus", "radius_km": 0}),
+    (
+        ("near", "al tanf", "--radius", "150", "--limit", "4", "--offset", "4"),
+        "/api/near",
+        {"place": "al tanf", "radius_km": 150, "limit": 4, "offset": 4},
+    ),
     (("members", "R+6"), "/api/alliances/R+6/members", {}),
+    (("members", "R+6", "--limit", "3", "--offset", "3"), "/api/alliances/R+6/members", {"limit": 3, "offset": 3}),
     (("hierarchy", "31st Guards Air Assault Brigade"), "/api/units/31st-guards-air-assault-brigade/hierarchy", {}),
+    (
+        ("hierarchy", "russian-armed-forces", "--limit", "3", "--offset", "6"),
+        "/api/units/russian-armed-forces/hierarchy",
+        {"limit": 3, "offset": 6},
+    ),
     (
         ("claims", "--status", "assessed", "--limit", "20", "--offset", "5"),
         "/api/claims",
@@ -181,6 +192,8 @@ def test_validate_needs_no_store(kb_env: dict[str, str], tmp_path: Path) -> None
         (("export", "--graph", "nothing"), "no named graph"),
         (("entity", "hezbolah"), "no entity with id 'hezbolah'"),
         (("members", "Atlantis"), "no alliance named 'Atlantis'"),
+        (("near", "al tanf", "--limit", "0"), "limit must be at least 1"),
+        (("hierarchy", "russian-armed-forces", "--offset", "-1"), "offset at least 0"),
         (("claims", "--relation", "supportz"), "unknown relation 'supportz' (did you mean: supports?)"),
         (("near", "al tanf", "--json", "-f", "csv"), "--json and --format csv ask for two outputs"),
     ],

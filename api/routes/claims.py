@@ -7,7 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso, name_parameter, next_page
+from api.routes.common import (
+    AsOf,
+    IncludeDrafts,
+    ValidAt,
+    blocking,
+    error_responses,
+    iso,
+    name_parameter,
+    next_page,
+    page_limit,
+    page_offset,
+)
 from orbat import answers, ontology
 from orbat.models import ClaimsPage
 
@@ -40,8 +51,8 @@ async def list_claims(
             json_schema_extra={"enum": sorted(ontology.statuses())},
         ),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="Claims per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Claims to skip.")] = 0,
+    limit: Annotated[int, page_limit("Claims")] = 50,
+    offset: Annotated[int, page_offset("Claims")] = 0,
     as_of: AsOf = None,
     valid_at: ValidAt = None,
     include_drafts: IncludeDrafts = False,

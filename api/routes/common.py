@@ -19,6 +19,7 @@ from api.errors import ApiError
 from api.execution import Deadline, Job
 from api.models import ErrorResponse
 from api.state import ServiceState, get_state
+from orbat import paging
 from orbat.queries import Parameter, get_query
 
 T = TypeVar("T")
@@ -97,16 +98,33 @@ def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def page_limit(what: str) -> Any:
+    """The ``limit`` of a paged list: 1 to orbat.paging.MAX_LIMIT ``what`` a page (422 outside)."""
+    return Query(ge=1, le=paging.MAX_LIMIT, description=f"{what} per page.")
+
+
+def page_offset(what: str) -> Any:
+    """The ``offset`` of a paged list: how many ``what`` to skip, 0 to orbat.paging.MAX_OFFSET (422 outside)."""
+    return Query(ge=0, le=paging.MAX_OFFSET, description=f"{what} to skip.")
+
+
+def next_link(request: Request, response: Response, following: str | None) -> str | None:
+    """The URL of the next page (``following``: its query string ``offset=N&limit=M``, from
+    orbat.answers) on this request's URL, also sent as ``Link: <url>; rel="next"`` (RFC 8288,
+    https://www.rfc-editor.org/rfc/rfc8288#section-3); None on the last page."""
+    if not following:
+        return None
+    params = dict(request.query_params)
+    params.update(part.split("=", 1) for part in following.split("&"))
+    url = str(request.url.include_query_params(**params))
+    response.headers["Link"] = f'<{url}>; rel="next"'
+    return url
+
+
 def next_page(request: Request, response: Response, answer: T) -> T:
-    """A paged answer's ``next`` (a query string ``offset=N&limit=M`` from orbat.answers) as the URL of
-    the next page, also sent as ``Link: <url>; rel="next"`` (RFC 8288)."""
-    following = getattr(answer, "next", None)
-    if following:
-        params = dict(request.query_params)
-        params.update(part.split("=", 1) for part in following.split("&"))
-        url = str(request.url.include_query_params(**params))
-        answer.next = url  # type: ignore[attr-defined]
-        response.headers["Link"] = f'<{url}>; rel="next"'
+    """A paged answer (orbat.models.Page) with its ``next`` as the URL of the next page, also the
+    Link header's rel=next."""
+    answer.next = next_link(request, response, answer.next)  # type: ignore[attr-defined]
     return answer
 
 

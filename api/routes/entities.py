@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.execution import NAMES, STORE
-from api.routes.common import AsOf, IncludeDrafts, ValidAt, blocking, error_responses, iso
-from orbat import answers, ontology
+from api.routes.common import (
+    AsOf,
+    IncludeDrafts,
+    ValidAt,
+    blocking,
+    error_responses,
+    iso,
+    next_link,
+    page_limit,
+    page_offset,
+)
+from orbat import answers, ontology, paging
 from orbat.models import EntityDetail, EntitySummary
 
 router = APIRouter(tags=["entities"])
@@ -21,6 +31,7 @@ router = APIRouter(tags=["entities"])
 )
 async def search_entities(
     request: Request,
+    response: Response,
     q: Annotated[
         str,
         Query(
@@ -36,10 +47,15 @@ async def search_entities(
             json_schema_extra={"enum": sorted(ontology.entity_classes())},
         ),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="At most this many entities.")] = 50,
+    limit: Annotated[int, page_limit("Entities")] = 50,
+    offset: Annotated[int, page_offset("Entities")] = 0,
 ) -> list[EntitySummary]:
-    """Exact matches of a label or alias first, then entities whose names contain the text."""
-    return await blocking(request, answers.search, NAMES, q, kind, limit)
+    """Exact matches of a label or alias first, then entities whose names contain the text. A list
+    (the search box reads it so): the next page, if any, is the Link header's rel=next."""
+    found = await blocking(request, answers.search, NAMES, q, kind, limit + 1, offset)  # one more: is there a next?
+    if len(found) > limit:
+        next_link(request, response, paging.next_query(offset + limit, limit))
+    return found[:limit]
 
 
 @router.get(

@@ -50,11 +50,27 @@ export async function api(path, params) {
   return body;
 }
 
+/** A paged answer whole: its first page with the list `key` holding the items of every page, read by
+ * following `next` (the URL of the next page; null on the last). */
+export async function allPages(path, params, key) {
+  const answer = await api(path, params);
+  for (let page = answer; page.next; ) {
+    page = await api(page.next);
+    answer[key].push(...page[key]);
+  }
+  answer.next = null;
+  return answer;
+}
+
 const cache = new Map();
-/** The same GET answered once per page load (sources, relation labels, the order of battle). */
-export function cached(path, params) {
+/** The same GET answered once per page load (sources, relation labels, the order of battle); with
+ * `pagedKey`, every page of a paged answer (allPages). */
+export function cached(path, params, pagedKey) {
   const key = path + "?" + new URLSearchParams(params || {}).toString();
-  if (!cache.has(key)) cache.set(key, api(path, params).catch((error) => { cache.delete(key); throw error; }));
+  if (!cache.has(key)) {
+    const read = pagedKey ? allPages(path, params, pagedKey) : api(path, params);
+    cache.set(key, read.catch((error) => { cache.delete(key); throw error; }));
+  }
   return cache.get(key);
 }
 
@@ -115,7 +131,7 @@ export async function passageText(passage) {
   if (!id || !id.includes("/")) return null;
   const [documentId] = id.split("/");
   try {
-    const detail = await cached("/api/sources/" + encodeURIComponent(documentId));
+    const detail = await cached("/api/sources/" + encodeURIComponent(documentId), {}, "passages");
     const found = detail.passages.find((p) => p.id === id);
     return found ? found.text : null;
   } catch (error) {

@@ -4,7 +4,7 @@
 // R km of the point.
 "use strict";
 
-import {api, claimView, el, entityLink, loading, local, relationLabel, replaceParams, routeHref, showError} from "./common.js";
+import {allPages, api, claimView, el, entityLink, loading, local, relationLabel, replaceParams, routeHref, showError} from "./common.js";
 import {MapCanvas, distanceKm} from "./mapcanvas.js";
 import {actorSidc, bestRating, dashed, evidenceMarks, kbSidcs, loadSides, look, positionClaims} from "./positions.js";
 import {symbolImage} from "./symbols.js";
@@ -185,7 +185,7 @@ export async function mapView(root, route) {
     keep();
     loading(panel);
     try {
-      const answer = await api("/api/near", {place: placeId, radius_km: state.radius, as_of: undefined});
+      const answer = await allPages("/api/near", {place: placeId, radius_km: state.radius, as_of: undefined}, "results");
       const visible = (claim) => !state.as_of || !claim.date || claim.date <= state.as_of;
       const results = answer.results.map((r) => ({...r, claims: r.claims.filter(visible)})).filter((r) => r.claims.length);
       panel.replaceChildren(

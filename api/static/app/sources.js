@@ -2,7 +2,7 @@
 // passage by passage, each with a link to the claims read from it.
 "use strict";
 
-import {api, el, entityLink, loading, routeHref, showError} from "./common.js";
+import {allPages, api, el, entityLink, loading, routeHref, showError} from "./common.js";
 
 export async function sourcesView(root, route) {
   loading(root);
@@ -15,7 +15,7 @@ export async function sourcesView(root, route) {
           ` \u00b7 ${d.passage_count} passage(s), ${d.claim_count} claim(s)`)))));
       return;
     }
-    const d = await api("/api/sources/" + encodeURIComponent(route.arg));
+    const d = await allPages("/api/sources/" + encodeURIComponent(route.arg), {}, "passages");
     root.replaceChildren(
       el("a", {href: routeHref("sources")}, "\u2190 all sources"),
       el("h2", {}, d.title),
