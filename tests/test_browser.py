@@ -315,6 +315,24 @@ def test_a_pasted_report_is_drafted_reviewed_and_added_with_the_claims_accepted(
         assert removed.status_code == 200, removed.text  # the other tests see the knowledge base as it was
 
 
+def test_a_refusal_of_the_api_is_shown_in_the_view_and_nothing_is_added(watched: Watched) -> None:
+    page = watched.open("/#/drafts", "drafts")
+    page.fill("#draft-publisher", "Levant Wire")
+    page.fill("#draft-date", "2017-06-09")
+    page.fill("#draft-text", DRAFT_TEXT)
+    page.click("#draft-button")
+    page.locator(".draft-claim").first.wait_for(timeout=90_000)
+    page.fill("#draft-token", "not-the-token")
+    page.click("#draft-add")
+    alert = page.locator("#draft-outcome [role=alert]")
+    alert.wait_for(timeout=90_000)
+    assert alert.inner_text() == "the bearer token is not one this server knows"  # the API's own words
+    watched.shot("drafts-refused")
+    # the browser logs the refused request itself: expected here, and the only error
+    assert watched.errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+    watched.errors.clear()
+
+
 def test_a_phone_reads_a_draft_under_its_text(browser: Any, site: str) -> None:
     phone = Watched(browser, site, width=390, height=844)
     page = phone.open("/#/drafts", "drafts")
