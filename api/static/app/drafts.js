@@ -55,7 +55,7 @@ function showDraft(box, answer) {
   let current = null;
 
   const passage = el("div", {class: "draft-text", id: "draft-passage"}, ...marked(report.text, claims, answer.quotes, (ids) =>
-    select(ids[(ids.indexOf(current) + 1) % ids.length])));
+    select(ids[(ids.indexOf(current) + 1) % ids.length], "quote")));
   const items = new Map(claims.map((c) => [c.proposal.id, claimItem(c)]));
   const token = el("input", {type: "password", id: "draft-token", autocomplete: "off",
     value: sessionStorage.getItem(TOKEN) || "", oninput: (e) => sessionStorage.setItem(TOKEN, e.target.value)});
@@ -92,7 +92,7 @@ function showDraft(box, answer) {
     const toggle = (value, text) => el("button", {type: "button", class: "toggle " + value, "data-decision": value,
       "aria-pressed": String(decisions.get(id) === value), onclick: () => decide(id, value)}, text);
     return el("li", {class: "draft-claim", "data-proposal": id},
-      el("button", {type: "button", class: "link statement", onclick: () => select(id)},
+      el("button", {type: "button", class: "link statement", onclick: () => select(id, "claim")},
         label(claim.subject), " ", el("strong", {}, relationLabel(claim.relation)), " ", object),
       el("div", {class: "meta"}, id + " \u00b7 " + facts.join(" \u00b7 ")),
       el("div", {class: "meta"}, "reason: " + claim.proposal.reason),
@@ -112,7 +112,8 @@ function showDraft(box, answer) {
     }
   }
 
-  function select(id) {
+  /** A claim and its quote marked; the one not clicked (``from``) scrolled into view. */
+  function select(id, from) {
     current = id;
     for (const [key, item] of items) item.classList.toggle("current", key === id);
     let first = null;
@@ -121,8 +122,8 @@ function showDraft(box, answer) {
       mark.classList.toggle("current", on);
       if (on && !first) first = mark;
     }
-    if (first) first.scrollIntoView({block: "nearest"});
-    items.get(id).scrollIntoView({block: "nearest"});
+    const other = from === "quote" ? items.get(id) : first;
+    if (other) other.scrollIntoView({block: "nearest"});
   }
 
   async function addReport() {
