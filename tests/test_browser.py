@@ -343,5 +343,6 @@ def test_a_phone_reads_a_draft_under_its_text(browser: Any, site: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     text, claims = page.locator("#draft-passage").bounding_box(), page.locator(".draft-claims").bounding_box()
     assert claims["y"] >= text["y"] + text["height"]  # one column
+    page.locator("#draft-passage").scroll_into_view_if_needed()
     phone.shot("phone-drafts")
     phone.close()
