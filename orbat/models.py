@@ -651,3 +651,9 @@ class DraftAnswer(BaseModel):
     sentences: list[tuple[int, int]]
     mentions: list[DraftMention]
     notes: list[str] = Field(default_factory=list)  # why a draft is empty (a text in another language)
+    quotes: dict[str, tuple[int, int]] = Field(
+        default_factory=dict, description="Each proposed claim's quote as offsets in the report's text, by proposal id."
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="The label of every entity the proposed claims name, known or proposed."
+    )

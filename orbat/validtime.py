@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orbat import timex
-from orbat.yamlfile import AnnotationError, Mapping, check_keys, mapping, optional_text
+from orbat.yamlfile import AnnotationError, Mapping, check_keys, date, mapping, optional_text
 
 PRECISIONS = ("day", "month", "year")
 _PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
@@ -52,14 +52,16 @@ class ValidTime:
 
 
 def _bound(value: Any, end: bool, where: str, key: str) -> Bound | None:
-    """``2017-05-20`` (a day), ``2016-09`` (a month), ``2016`` (a year); a ``to`` bound stands
-    for the last day of its month or year."""
+    """``2017-05-20`` (a day, YAML's date or the same as text), ``2016-09`` (a month), ``2016``
+    (a year); a ``to`` bound stands for the last day of its month or year."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
         raise AnnotationError(where, f"valid_time {key} must be a date, not a date and time: {value!r}")
     if isinstance(value, dt.date):
         return Bound(value, "day")
+    if isinstance(value, str) and len(value) == 10:  # a day written as text, as JSON has no dates
+        return Bound(date(value, where, f"valid_time {key}"), "day")
     match = _PARTIAL.match(str(value)) if isinstance(value, int | str) and not isinstance(value, bool) else None
     if not match:
         raise AnnotationError(where, f"valid_time {key} must be YYYY-MM-DD, YYYY-MM or YYYY, got {value!r}")

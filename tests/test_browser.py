@@ -260,3 +260,111 @@ def test_the_page_reads_a_paged_list_whole_by_following_next(watched: Watched) -
     assert read == {"ids": [p["identifier"] for p in passages["passages"]], "total": 53, "next": None}
     watched.open(f"/#/sources/{document}", "sources")
     assert page.locator("section.passage-box").count() == 53
+
+
+def test_valid_at_is_kept_in_the_url_and_asks_what_held_that_day(watched: Watched) -> None:
+    """The map asks the knowledge base what held on the day (valid time, else the report date): on
+    2017-06-01 the brigade of that day's report is at the Tanf outpost, and the Norwegians, reported
+    at al-Tanf on other days, are not shown."""
+    asked: list[str] = []
+    watched.page.on("request", lambda request: asked.append(request.url))
+    page = watched.open("/#/map?valid_at=2017-06-01", "map")
+    assert "valid_at=2017-06-01" in page.url
+    assert page.locator("#valid-at").input_value() == "2017-06-01"
+    assert any("/api/queries/positions?valid_at=2017-06-01" in url for url in asked)
+    assert "desert-hawks-brigade" in markers(page, "tanf-outpost")
+    assert "norwegian-soldiers-iraq" not in markers(page, "al-tanf")
+    assert "holding on 2017-06-01" in page.locator("#map-status").inner_text()
+    watched.shot("map-valid-at")
+    page.locator("#valid-at").fill("")  # cleared: everything again, and the URL says so
+    page.locator("#valid-at").dispatch_event("change")
+    page.wait_for_function("window.orbatMap.hits.some(h => h.actor === 'norwegian-soldiers-iraq')")
+    assert "valid_at" not in page.url
+
+
+DRAFT_TEXT = """Desert roundup, 8 June 2017.
+Hezbollah fighters have moved to al-Tanf on Monday, a local official said.
+The Desert Hawks Brigade is stationed at the Tanf outpost.
+Hezbollah may have deployed to Palmyra.
+"""
+
+
+def test_a_pasted_report_is_drafted_reviewed_and_added_with_the_claims_accepted(watched: Watched) -> None:
+    page = watched.open("/#/drafts", "drafts")
+    page.fill("#draft-title", "Desert roundup")
+    page.fill("#draft-publisher", "Levant Wire")
+    page.fill("#draft-date", "2017-06-08")
+    page.fill("#draft-url", "https://example.org/desert-roundup")
+    page.fill("#draft-text", DRAFT_TEXT)
+    page.click("#draft-button")
+    page.locator(".draft-claim").first.wait_for(timeout=90_000)
+    claims = page.locator(".draft-claim")
+    assert claims.evaluate_all("items => items.map(i => i.dataset.proposal)") == ["p1", "p2", "p3"]
+    marks = page.locator("#draft-passage mark").evaluate_all("marks => marks.map(m => m.textContent)")
+    assert "The Desert Hawks Brigade is stationed at the Tanf outpost" in marks
+    first = claims.nth(0).inner_text()
+    assert "Hezbollah moved to al-Tanf" in first and "first said by local official" in first  # words, not ids
+    assert "hedge \u201cmay have\u201d" in claims.nth(2).inner_text()
+    # a claim clicked marks its quote; a quote clicked marks its claim
+    page.locator(".draft-claim[data-proposal=p2] .statement").click()
+    assert page.locator("#draft-passage mark.current").inner_text() == marks[1]
+    page.locator("#draft-passage mark", has_text="Palmyra").click()
+    assert page.locator(".draft-claim.current").get_attribute("data-proposal") == "p3"
+    reject = page.locator(".draft-claim[data-proposal=p3] button[data-decision=rejected]")
+    reject.focus()
+    page.keyboard.press("Enter")  # the toggles work from the keyboard
+    assert reject.get_attribute("aria-pressed") == "true"
+    assert page.locator("#draft-passage mark.rejected", has_text="Palmyra").count() == 1
+    watched.shot("drafts")
+    page.fill("#draft-token", TOKEN)
+    page.click("#draft-add")
+    page.locator("#draft-outcome [role]").wait_for(timeout=90_000)  # the report added, or why not
+    page.locator("#draft-outcome").scroll_into_view_if_needed()
+    watched.shot("drafts-added")
+    assert page.locator("#draft-outcome .added").count() == 1, page.locator("#draft-outcome").inner_text()
+    assert TOKEN not in page.url and page.evaluate("sessionStorage.getItem('orbat-token')") == TOKEN
+    report = "levant-wire-2017-06-08-desert-roundup"
+    with httpx.Client(base_url=watched.site, timeout=60) as client:
+        assert report in {r["id"] for r in client.get("/api/reports").json()["reports"]}
+        assert client.get(f"/api/sources/{report}").status_code == 200  # where the page's link leads
+        added = client.get("/api/claims", params={"source": report}).json()["claims"]
+        assert {(c["subject"], c["relation"], c["object"]) for c in added} >= {
+            ("hezbollah", "movedTo", "al-tanf"),
+            ("desert-hawks-brigade", "positionedAt", "tanf-outpost"),
+        }
+        assert "palmyra" not in {c["object"] for c in added}  # rejected
+        removed = client.delete(f"/api/reports/{report}", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert removed.status_code == 200, removed.text  # the other tests see the knowledge base as it was
+
+
+def test_a_refusal_of_the_api_is_shown_in_the_view_and_nothing_is_added(watched: Watched) -> None:
+    page = watched.open("/#/drafts", "drafts")
+    page.fill("#draft-publisher", "Levant Wire")
+    page.fill("#draft-date", "2017-06-09")
+    page.fill("#draft-text", DRAFT_TEXT)
+    page.click("#draft-button")
+    page.locator(".draft-claim").first.wait_for(timeout=90_000)
+    page.fill("#draft-token", "not-the-token")
+    page.click("#draft-add")
+    alert = page.locator("#draft-outcome [role=alert]")
+    alert.wait_for(timeout=90_000)
+    assert alert.inner_text() == "the bearer token is not one this server knows"  # the API's own words
+    watched.shot("drafts-refused")
+    # the browser logs the refused request itself: expected here, and the only error
+    assert watched.errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+    watched.errors.clear()
+
+
+def test_a_phone_reads_a_draft_under_its_text(browser: Any, site: str) -> None:
+    phone = Watched(browser, site, width=390, height=844)
+    page = phone.open("/#/drafts", "drafts")
+    page.fill("#draft-publisher", "Levant Wire")
+    page.fill("#draft-text", DRAFT_TEXT)
+    page.click("#draft-button")
+    page.locator(".draft-claim").first.wait_for(timeout=90_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    text, claims = page.locator("#draft-passage").bounding_box(), page.locator(".draft-claims").bounding_box()
+    assert claims["y"] >= text["y"] + text["height"]  # one column
+    page.locator("#draft-passage").scroll_into_view_if_needed()
+    phone.shot("phone-drafts")
+    phone.close()

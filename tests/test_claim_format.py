@@ -72,6 +72,8 @@ def test_the_older_status_assessed_reads_as_modality_assessed(workspace: Workspa
     ("written", "start", "end", "precision"),
     [
         ("{from: 2017-05-20, to: 2017-05-20}", dt.date(2017, 5, 20), dt.date(2017, 5, 20), "day"),
+        # a day as text: how a report sent as JSON (POST /api/reports) writes it
+        ("{from: '2017-05-20', to: '2017-05-21'}", dt.date(2017, 5, 20), dt.date(2017, 5, 21), "day"),
         ("{from: 2016-09, to: 2016-09}", dt.date(2016, 9, 1), dt.date(2016, 9, 30), "month"),
         ("{from: 2016-02, to: 2016-02}", dt.date(2016, 2, 1), dt.date(2016, 2, 29), "month"),
         ("{from: 1914, to: 1918}", dt.date(1914, 1, 1), dt.date(1918, 12, 31), "year"),

@@ -390,6 +390,19 @@ def test_post_drafts_takes_json_fields(client: Any) -> None:
     assert answer["report"]["publisher"] == "amn" and claim["valid_time"]["from"] == "2017-05-09"
 
 
+def test_post_drafts_places_each_quote_in_the_text_and_names_its_entities(client: Any) -> None:
+    """What a reviewer's page needs: each proposal's quote as offsets in the text, and labels, not ids."""
+    text = "Briefing, 11 May.\nHezbollah fighters moved to Aleppo on Tuesday. The Syrian Arab Army moved to Aleppo."
+    answer = client.post("/api/drafts", json={"text": text, "source": "AMN", "date": "2017-05-11"}).json()
+    claims = answer["report"]["claims"]
+    assert len(claims) == 2 and set(answer["quotes"]) == {c["proposal"]["id"] for c in claims}
+    spans = [answer["quotes"][c["proposal"]["id"]] for c in claims]
+    assert [answer["report"]["text"][start:end] for start, end in spans] == [c["quote"] for c in claims]
+    assert {"hezbollah": "Hezbollah", "syrian-arab-army": "Syrian Arab Army", "aleppo": "Aleppo"}.items() <= (
+        answer["labels"].items()
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "message"),
     [

@@ -106,8 +106,31 @@ def make_draft(names: NameIndex, body: bytes, media: str) -> DraftAnswer:
     ]
     report = json.loads(json.dumps(result.report, default=str))
     return DraftAnswer(
-        report=report, yaml=result.yaml, sentences=result.draft.sentences, mentions=mentions, notes=result.draft.notes
+        report=report,
+        yaml=result.yaml,
+        sentences=result.draft.sentences,
+        mentions=mentions,
+        notes=result.draft.notes,
+        quotes={c.proposal: (c.start, c.end) for c in result.draft.claims},
+        labels=_labels(names, report),
     )
+
+
+def _labels(names: NameIndex, report: dict[str, Any]) -> dict[str, str]:
+    """The labels of the entities the claims name (and of an ambiguous name's candidates), for a
+    reviewer who reads names, not ids."""
+    proposed = {e["id"]: e["label"] for e in report.get("entities", [])}
+    ids: set[str] = set()
+    for claim in report.get("claims", []):
+        ids.update(claim[k] for k in ("subject", "object", "originator") if isinstance(claim.get(k), str))
+        ids.update(claim["proposal"].get("candidates", []))
+    labels = {}
+    for entity in sorted(ids):
+        known = names.get(entity)
+        label = proposed.get(entity) or (known.label if known else None)
+        if label:
+            labels[entity] = label
+    return labels
 
 
 @router.post(

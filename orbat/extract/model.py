@@ -63,6 +63,7 @@ class Claim:
     valid_time: dict[str, Any] | None = None
     candidates: list[str] = field(default_factory=list)
     count: int | None = None
+    proposal: str = ""  # p1, p2, ... given when the draft is written
 
 
 @dataclass

@@ -75,7 +75,8 @@ def report(draft: Draft, meta: ReportMeta) -> dict[str, Any]:
             entry["hedge"] = claim.hedge
         entry["credibility"] = 4 if claim.hedge else 6 if claim.modality in ("question", "hypothetical") else 3
         entry["status"] = "draft"
-        proposal: dict[str, Any] = {"id": f"p{number}", "confidence": claim.confidence, "reason": claim.reason}
+        claim.proposal = f"p{number}"
+        proposal: dict[str, Any] = {"id": claim.proposal, "confidence": claim.confidence, "reason": claim.reason}
         if claim.candidates:
             proposal["candidates"] = list(claim.candidates)
         entry["proposal"] = proposal

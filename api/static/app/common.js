@@ -35,19 +35,30 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-export async function api(path, params) {
+/**
+ * Call the API: a GET by default; ``options`` {method, body, type, token} for a write. An error
+ * answer (its one JSON shape) is thrown with its message, status, suggestions and problems.
+ */
+export async function api(path, params, options) {
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(params || {})) {
     if (value !== null && value !== undefined && value !== "") url.searchParams.set(key, value);
   }
-  const response = await fetch(url);
-  const body = await response.json();
+  const {method = "GET", body, type, token} = options || {};
+  const headers = {};
+  if (type) headers["Content-Type"] = type;
+  if (token) headers.Authorization = "Bearer " + token;
+  const response = await fetch(url, {method, headers, body});
+  const answer = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new Error(body.error ? body.error.message : response.statusText);
-    error.suggestions = (body.error && body.error.detail && body.error.detail.suggestions) || [];
+    const shape = (answer && answer.error) || {};
+    const error = new Error(shape.message || `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    error.suggestions = (shape.detail && shape.detail.suggestions) || [];
+    error.problems = (shape.detail && shape.detail.problems) || [];
     throw error;
   }
-  return body;
+  return answer;
 }
 
 /** A paged answer whole: its first page with the list `key` holding the items of every page, read by
@@ -220,6 +231,7 @@ export function showError(target, error) {
   if (error.suggestions && error.suggestions.length) {
     target.append(el("p", {class: "meta"}, "Did you mean: ", ...error.suggestions.map((id) => [entityLink(id, id), " "])));
   }
+  if (error.problems && error.problems.length) target.append(el("ul", {class: "problems"}, ...error.problems.map((p) => el("li", {}, p))));
 }
 
 export function loading(target) {

@@ -1,15 +1,17 @@
-// The page's router: #/map, #/tree, #/entity/ID, #/query[/NAME], #/sources[/ID], each view's state
-// in the URL's parameters so that a view can be shared; and a search box for entities.
+// The page's router: #/map, #/tree, #/entity/ID, #/query[/NAME], #/sources[/ID], #/drafts, each
+// view's state in the URL's parameters so that a view can be shared; and a search box for entities.
 "use strict";
 
 import {api, currentRoute, el, loadRelationLabels, routeHref} from "./common.js";
+import {draftsView} from "./drafts.js";
 import {entityView} from "./entity.js";
 import {mapView} from "./map.js";
 import {queryView} from "./query.js";
 import {sourcesView} from "./sources.js";
 import {treeView} from "./tree.js";
 
-const VIEWS = {map: mapView, tree: treeView, entity: entityView, query: queryView, sources: sourcesView};
+const VIEWS = {map: mapView, tree: treeView, entity: entityView, query: queryView, sources: sourcesView,
+  drafts: draftsView};
 const root = document.getElementById("view");
 
 function legacy() {

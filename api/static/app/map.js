@@ -1,5 +1,5 @@
-// The map view: who is reported where, as military symbols, with an "as of" slider and filters
-// (side, source, relation, credibility, modality, radius) kept in the URL; a click on a symbol
+// The map view: who is reported where, as military symbols, with an "as of" slider, a "valid at"
+// date and filters (side, source, relation, credibility, modality, radius) kept in the URL; a click on a symbol
 // shows its evidence, on a place who is within R km of it (/api/near), elsewhere who is within
 // R km of the point.
 "use strict";
@@ -15,7 +15,7 @@ const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 export async function mapView(root, route) {
   const params = route.params;
   const state = {
-    as_of: params.get("as_of") || "", side: params.get("side") || "", source: params.get("source") || "",
+    as_of: params.get("as_of") || "", valid_at: params.get("valid_at") || "", side: params.get("side") || "", source: params.get("source") || "",
     relation: params.get("relation") || "", credibility: params.get("credibility") || "",
     modality: params.get("modality") || "asserted", radius: params.get("radius") || "30",
     selected: params.get("selected") || "",
@@ -44,7 +44,7 @@ export async function mapView(root, route) {
   window.orbatMap = map;  // the browser tests and the bench read map.hits and map.lastDrawMs
 
   try {
-    const [positions, loadedSides] = await Promise.all([api("/api/queries/positions"), loadSides()]);
+    const [positions, loadedSides] = await Promise.all([api("/api/queries/positions", {valid_at: state.valid_at}), loadSides()]);
     all = positionClaims(positions.rows);
     sides = loadedSides;
   } catch (error) { showError(panel, error); return; }
@@ -79,6 +79,8 @@ export async function mapView(root, route) {
     const relations = [...new Set(all.map((c) => c.relation))].sort();
     controls.replaceChildren(
       el("label", {class: "as-of"}, "As of ", slider, shown),
+      el("label", {}, "Valid at ", el("input", {type: "date", id: "valid-at", value: state.valid_at,
+        "aria-label": "valid at: only what held on this day", onchange: (e) => validAt(e.target.value)})),
       select("side", "Side", [["", "none (all unknown)"], ...sides.choices], "side"),
       select("source", "Source", [["", "all"], ...sources.map((s) => [s, s])], "source"),
       select("relation", "Relation", [["", "all"], ...relations.map((r) => [r, relationLabel(r)])], "relation"),
@@ -89,16 +91,27 @@ export async function mapView(root, route) {
     );
   }
 
+  async function validAt(day) {
+    // the knowledge base knows when each claim held: the positions are asked again
+    state.valid_at = day;
+    try {
+      const positions = await api("/api/queries/positions", {valid_at: day});
+      if (state.valid_at !== day) return;  // another day was chosen meanwhile
+      all = positionClaims(positions.rows);
+    } catch (error) { showError(panel, error); return; }
+    refresh(false);
+  }
+
   function keep() {
     replaceParams({...state, modality: state.modality === "asserted" ? "" : state.modality});
   }
 
   async function refresh(first) {
     keep();
-    const asked = state.as_of;
+    const asked = state.as_of + "|" + state.valid_at;
     // corroboration and contradictions take a second or two: the symbols get their look when they come
-    evidenceMarks(asked).then((found) => {
-      if (state.as_of !== asked) return;
+    evidenceMarks(state.as_of, state.valid_at).then((found) => {
+      if (state.as_of + "|" + state.valid_at !== asked) return;
       marks = found;
       draw();
       if (state.selected && markers.has(state.selected)) select(state.selected, false);
@@ -137,7 +150,7 @@ export async function mapView(root, route) {
     map.selected = markers.get(state.selected) || null;
     map.setPlaces([...places.values()]);
     status.textContent = `${markers.size} actor position(s) at ${places.size} place(s) from ${claims.length} claim(s)` +
-      (state.as_of ? `, reported by ${state.as_of}` : "");
+      (state.as_of ? `, reported by ${state.as_of}` : "") + (state.valid_at ? `, holding on ${state.valid_at}` : "");
   }
 
   function markerButton(marker) {
@@ -185,7 +198,7 @@ export async function mapView(root, route) {
     keep();
     loading(panel);
     try {
-      const answer = await allPages("/api/near", {place: placeId, radius_km: state.radius, as_of: undefined}, "results");
+      const answer = await allPages("/api/near", {place: placeId, radius_km: state.radius, valid_at: state.valid_at}, "results");
       const visible = (claim) => !state.as_of || !claim.date || claim.date <= state.as_of;
       const results = answer.results.map((r) => ({...r, claims: r.claims.filter(visible)})).filter((r) => r.claims.length);
       panel.replaceChildren(

@@ -30,9 +30,10 @@ export function positionClaims(rows) {
   return [...claims.values()];
 }
 
-/** Per claim id: independent lines behind what it states, and whether a claim contradicts it. */
-export async function evidenceMarks(asOf) {
-  const params = asOf ? {as_of: asOf} : {};
+/** Per claim id: independent lines behind what it states, and whether a claim contradicts it
+ * (counting only claims reported by ``asOf`` and holding at ``validAt`` when given). */
+export async function evidenceMarks(asOf, validAt) {
+  const params = {as_of: asOf, valid_at: validAt};
   const [corroboration, contradictions] = await Promise.all([
     api("/api/queries/corroboration", params).catch(() => ({rows: []})),
     api("/api/queries/contradictions", params).catch(() => ({rows: []})),
