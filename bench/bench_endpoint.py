@@ -36,7 +36,7 @@ from orbat.build import build
 from orbat.queries import get_query
 from orbat.servers import free_port, oxigraph_binary, running
 from orbat.store import EmbeddedStore
-from orbat.store.remote import bind_parameters
+from orbat.store.parameters import bind_parameters
 from orbat.workspace import Workspace
 
 AL_TANF = NamedNode("https://w3id.org/orbat/id/al-tanf")

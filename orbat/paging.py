@@ -14,7 +14,7 @@ The filters' values are written into the query text (``inline``) instead of pyox
 substitution, so that the planner sees them as constants and starts from the most selective one
 (with substitution, it plans as if they were unbound: 0.5-1 s a page on a million triples instead
 of a few ms). The values are RDF terms made by ``orbat.queries.bind``, escaped like the remote
-store's (``orbat.store.remote.bind_parameters``), never user text.
+store's (``orbat.store.parameters.bind_parameters``), never user text.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from orbat.names import NameIndex
 from orbat.queries import NamedQuery, QueryError, Table, bind, execute, restrict, table, when_given
 from orbat.store.base import TripleStore
-from orbat.store.remote import bind_parameters
+from orbat.store.parameters import bind_parameters
 
 COUNT_CAP = 1_000  # a total above this is not counted (counting costs ~2 us a claim)
 MAX_LIMIT = 500

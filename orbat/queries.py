@@ -13,9 +13,9 @@ A line ending ``# if: NAME`` is kept only when the parameter NAME is given (``wh
 optional filter costs nothing when absent, and the planner sees a plain pattern when present.
 
 A parameter is written ``$name`` in the query body and projected as ``?name`` by the outermost
-SELECT (pyoxigraph's SEP-0007 substitution requires it; the answer echoes the bound value). Values
-reach the query only as RDF terms (pyoxigraph substitutions, or the escaped term for a remote
-store); a type ending in ``?`` is optional and stays unbound when not given.
+SELECT (the answer echoes the bound value). Values reach the query only as RDF terms, written into
+its text escaped by every store (orbat.store.parameters); a type ending in ``?`` is optional and
+stays unbound when not given.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ and Virtuoso):
 - queries and updates go as URL-encoded form posts (section 2.1.2 / 2.2.1), which every server takes
   (Virtuoso 7.2.5 never answers a direct ``application/sparql-query`` POST);
 - parameters are bound by replacing ``$name`` tokens in the query body with the term's escaped
-  N-Triples form (the term, not the user's text); a trailing VALUES clause echoes them in the
-  projection (``?name``), so answers match the embedded store's SEP-0007 substitution;
+  N-Triples form (the term, not the user's text), as the embedded store binds them
+  (orbat.store.parameters); a trailing VALUES clause echoes them in the projection (``?name``);
 - results are streamed and parsed as they arrive (orbat.store.streaming), never read whole;
 - writes name their graphs: never ``DROP ALL`` (on a shared server that deletes every graph, and on
   Virtuoso its own system graphs), and the server's own graphs are never listed, counted or dropped;
@@ -55,38 +55,11 @@ from orbat.store.capabilities import DISTANCE_PROBE, ONE_NAMED_TRIPLE, Capabilit
 from orbat.store.dataset import query_dataset, without_dataset_clause
 from orbat.store.embedded import parse_quads
 from orbat.store.endpoints import Endpoints, preset
+from orbat.store.parameters import bind_parameters, query_form
 from orbat.store.streaming import ResponseReader
 from orbat.store.virtuoso import split_insert_data
 
-_TOKENS = re.compile(
-    r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)"""
-)
-_FORM = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)", re.IGNORECASE
-)
 DEFAULT_TIMEOUT_S = 30.0  # a call with no deadline (the CLI, a build)
-
-
-def bind_parameters(sparql: str, bindings: Mapping[str, Term], *, echo: bool = True) -> str:
-    """Replace ``$name`` (outside IRIs, strings and comments) by the escaped term, and (``echo``) echo
-    the bound values through a trailing VALUES clause, as pyoxigraph's substitution does."""
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
-        if name is None:
-            return match.group(0)
-        if name not in bindings:  # an unbound parameter is a variable: "?name", the spelling every engine reads
-            return f"?{name}"
-        return str(bindings[name])
-
-    text = _TOKENS.sub(replace, sparql)
-    form = _FORM.match(text)
-    if echo and bindings and form and form.group("form").upper() == "SELECT":
-        names = sorted(bindings)
-        variables = " ".join(f"?{n}" for n in names)
-        row = " ".join(str(bindings[n]) for n in names)
-        text += f"\nVALUES ({variables}) {{ ({row}) }}"
-    return text
 
 
 _PLAIN_SELECT = re.compile(
@@ -127,11 +100,6 @@ def _json_term(term: Any) -> dict[str, str]:
     elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         encoded["datatype"] = term.datatype.value
     return encoded
-
-
-def query_form(sparql: str) -> str:
-    match = _FORM.match(sparql)
-    return match.group("form").upper() if match else "SELECT"
 
 
 class RemoteStore:
