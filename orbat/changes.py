@@ -143,7 +143,7 @@ def _dependents(store: TripleStore, graph: str, entities: set[str]) -> list[tupl
     if not entities:
         return []
     nodes = " ".join(str(NamedNode(e)) for e in sorted(entities))
-    text = _template("dependents").replace("$nodes", nodes).replace("$graph", str(NamedNode(graph)))
+    text = _template("dependents").replace("$nodes", nodes).replace("$report_graph", str(NamedNode(graph)))
     return [(row["entity"].value, row["graph"].value) for row in store.query(text)]  # type: ignore[union-attr,index]
 
 

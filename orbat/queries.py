@@ -12,7 +12,8 @@ Each file opens with a comment block::
 A line ending ``# if: NAME`` is kept only when the parameter NAME is given (``when_given``): an
 optional filter costs nothing when absent, and the planner sees a plain pattern when present.
 
-A parameter is written ``$name`` in the query body and projected as ``?name`` by the outermost
+A parameter is written ``$name`` wherever the query body means it (never ``?name`` there: the
+value is written into the text, orbat.store.parameters) and projected as ``?name`` by the outermost
 SELECT (the answer echoes the bound value). Values reach the query only as RDF terms, written into
 its text escaped by every store (orbat.store.parameters); a type ending in ``?`` is optional and
 stays unbound when not given.

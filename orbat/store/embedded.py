@@ -22,7 +22,6 @@ from pyoxigraph import (
     Quad,
     RdfFormat,
     Store,
-    Variable,
     parse,
 )
 
@@ -40,6 +39,7 @@ from orbat.store.bulk import (
 from orbat.store.capabilities import EMBEDDED, Capabilities
 from orbat.store.dataset import query_dataset
 from orbat.store.disk import is_storage_failure, storage_error
+from orbat.store.parameters import bind_parameters
 
 T = TypeVar("T")
 
@@ -141,9 +141,10 @@ class EmbeddedStore:
                 "default_graph": [NamedNode(g) for g in dataset.default_graphs],
                 "named_graphs": [NamedNode(g) for g in dataset.named_graphs],
             }
-        substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
+        if bindings:  # written into the text, as on a remote store: constants the planner can start from
+            sparql = bind_parameters(sparql, bindings)
         try:
-            return self._store.query(sparql, substitutions=substitutions, **options)  # type: ignore[arg-type]
+            return self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
         except RuntimeError as exc:  # evaluation errors of the query itself
