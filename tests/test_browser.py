@@ -177,6 +177,24 @@ def test_a_drag_moves_the_map_and_its_symbols_follow(watched: Watched) -> None:
     assert "selected=" not in page.url  # a drag is not a click on a symbol
 
 
+def test_the_arrow_keys_pan_the_map_as_a_drag_does(watched: Watched) -> None:
+    """Each arrow key shifts the drawn frame at once (no full draw per key, which takes 0.1-0.5 s with
+    thousands of symbols); when the keys rest the map is drawn again, its symbols moved."""
+    page = watched.open("/#/map", "map")
+    before = markers(page, "al-tanf")["norwegian-soldiers-iraq"]
+    page.locator("canvas.map").focus()
+    for key in ("ArrowLeft", "ArrowLeft", "ArrowUp"):
+        page.keyboard.press(key)
+    assert markers(page, "al-tanf")["norwegian-soldiers-iraq"] == before  # not drawn again yet
+    page.wait_for_function(
+        "before => { const h = window.orbatMap.hits.find(h => h.type === 'marker' && h.place === 'al-tanf'"
+        " && h.actor === 'norwegian-soldiers-iraq'); return h && Math.abs(h.x - before) > 30; }",
+        arg=before["x"],
+    )
+    after = markers(page, "al-tanf")["norwegian-soldiers-iraq"]
+    assert round(after["x"] - before["x"]) == 120 and round(after["y"] - before["y"]) == 60
+
+
 def test_as_of_hides_what_was_reported_later(watched: Watched) -> None:
     page = watched.open("/#/map", "map")
     assert "desert-hawks-brigade" in markers(page, "tanf-outpost")
