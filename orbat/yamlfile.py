@@ -174,7 +174,11 @@ def load_yaml_text(text: str, name: str) -> Any:
     """Parse YAML text (JSON is YAML too) that errors call ``name``."""
     loader: _Loader | None = None
     try:
-        _Loader(text, name).screen()
+        screener = _Loader(text, name)  # the first pass, then the parse that builds the data
+        try:
+            screener.screen()
+        finally:
+            screener.dispose()
         loader = _Loader(text, name)
         return loader.get_single_data()
     except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as NUL

@@ -54,11 +54,8 @@ def serve(url: str, workspace: Workspace, *options: str) -> tuple[list[str], dic
     return command, environment, f"http://127.0.0.1:{port}"
 
 
-HTTP = httpx.Client(timeout=5)  # one client: making one takes 60-100 ms, much of the second allowed below
-
-
-def names_found(base: str) -> list[str]:
-    answer = HTTP.get(f"{base}/api/entities", params={"q": NEW_NAME})
+def names_found(http: httpx.Client, base: str) -> list[str]:
+    answer = http.get(f"{base}/api/entities", params={"q": NEW_NAME})
     assert answer.status_code == 200, answer.text
     return [entity["id"] for entity in answer.json()]
 
@@ -78,11 +75,13 @@ def test_a_report_added_through_one_worker_is_answered_by_the_others_within_a_se
     two, env_two, base_two = serve(url, workspace, *second)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     processes = [subprocess.Popen(one, env=env_one, **quiet), subprocess.Popen(two, env=env_two, **quiet)]
+    # one client for the polling: making one takes 60-100 ms here, much of the second allowed below
+    http = httpx.Client(timeout=5)
     try:  # both start at once (each takes seconds to import), then both must answer
         for process, base in zip(processes, (base_one, base_two), strict=True):
             wait_until_up(f"{base}/api/health", process, timeout=60)
         for _ in range(4):  # every worker of the second server builds their name index before the write
-            assert names_found(base_two) == []
+            assert names_found(http, base_two) == []
         added = httpx.post(
             f"{base_one}/api/reports",
             content=fixture_bytes(FIRST),
@@ -91,14 +90,15 @@ def test_a_report_added_through_one_worker_is_answered_by_the_others_within_a_se
         )
         assert added.status_code == 201, added.text
         written = time.monotonic()
-        while not names_found(base_two):
+        while not names_found(http, base_two):
             assert time.monotonic() - written < 1.0, "the other server did not see the new report within 1 s"
             time.sleep(0.05)
         time.sleep(0.5)  # then every worker answers with it
-        assert all(names_found(base_two) == ["desert-hawks-brigade"] for _ in range(8))
+        assert all(names_found(http, base_two) == ["desert-hawks-brigade"] for _ in range(8))
         report = httpx.get(f"{base_two}/api/reports/{FIRST}", timeout=5)
         assert report.status_code == 200
     finally:
+        http.close()
         for process in processes:
             stop(process)
 

@@ -142,7 +142,7 @@ export async function passageText(passage) {
   if (!id || !id.includes("/")) return null;
   const [documentId] = id.split("/");
   try {
-    const detail = await cached("/api/sources/" + encodeURIComponent(documentId), {}, "passages");
+    const detail = await cached("/api/sources/" + encodeURIComponent(documentId), {limit: 500}, "passages");  // the most a page holds
     const found = detail.passages.find((p) => p.id === id);
     return found ? found.text : null;
   } catch (error) {
